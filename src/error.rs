@@ -1,0 +1,341 @@
+//! One error type for the whole crate, carrying the exact Windows code.
+//!
+//! Every fallible call returns [`Error`]. [`Error::code`] gives the `NTE_*` / `ERROR_*` value that
+//! `GetLastError()` would have returned on Windows, so ported error handling (`if
+//! (GetLastError() == NTE_BAD_KEYSET)`) and log lines keep matching. [`Error::from_code`] turns a
+//! raw code back into the error, keeping codes this crate does not know in [`Error::Other`].
+//!
+//! The raw values are also available as constants in [`codes`].
+//!
+//! ## Why some Windows failures cannot happen here
+//!
+//! Windows reports misuse of handles at run time: `ERROR_INVALID_PARAMETER` for a released, stale
+//! or garbage handle, `ERROR_INVALID_HANDLE` and `NTE_BAD_UID` from the provider behind it. In this
+//! crate a [`Provider`](crate::Provider) is an owned value, and [`Key`](crate::Key) and
+//! [`Hash`](crate::Hash) borrow it, so those misuses are rejected by the compiler instead. The
+//! variants still exist, so that codes read from Windows logs or other sources round-trip, and
+//! their documentation shows the compile error that replaces them.
+
+use std::io;
+
+macro_rules! error_table {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $win:ident : $code:literal => $msg:literal;
+    )*) => {
+        /// An error from a CryptoAPI operation, with its exact Windows code ([`Error::code`]).
+        ///
+        /// `Display` gives a short lowercase description; each variant's documentation says when
+        /// this crate returns it. Padding and signature failures ([`Error::BadData`],
+        /// [`Error::BadSignature`]) deliberately carry nothing beyond their code: telling an
+        /// attacker *why* a ciphertext or signature was rejected is how oracles are built.
+        #[derive(Debug, thiserror::Error)]
+        #[non_exhaustive]
+        pub enum Error {
+            $(
+                $(#[$doc])*
+                #[doc = ""]
+                #[doc = concat!("Windows code: `", stringify!($win), "` (`", stringify!($code), "`).")]
+                #[error($msg)]
+                $variant,
+            )*
+            /// A Windows code this crate has no variant for, kept unchanged.
+            ///
+            /// Produced only by [`Error::from_code`]; the crate's own operations always return a
+            /// named variant.
+            #[error("windows error {0:#010x}")]
+            Other(u32),
+            /// The key store's file system failed (disk full, permission denied, ...).
+            ///
+            /// [`Error::code`] gives `ERROR_ACCESS_DENIED` for a permission problem and `NTE_FAIL`
+            /// otherwise; the underlying [`io::Error`] is the [`source`](std::error::Error::source).
+            #[error("key store i/o error")]
+            Io(#[source] io::Error),
+        }
+
+        impl Error {
+            /// The exact Windows error code (`NTE_*` as `0x8009_xxxx`, `ERROR_*` as small integers).
+            ///
+            /// ```
+            /// use cryptoapi::{Error, codes};
+            /// assert_eq!(Error::BadFlags.code(), 0x8009_0009);
+            /// assert_eq!(Error::Busy.code(), codes::ERROR_BUSY);
+            /// ```
+            #[must_use]
+            pub fn code(&self) -> u32 {
+                match self {
+                    $(Self::$variant => $code,)*
+                    Self::Other(code) => *code,
+                    Self::Io(err) if err.kind() == io::ErrorKind::PermissionDenied => codes::ERROR_ACCESS_DENIED,
+                    Self::Io(_) => codes::NTE_FAIL,
+                }
+            }
+
+            /// The error for a raw Windows code; unknown codes are kept in [`Error::Other`].
+            ///
+            /// `Error::from_code(e.code())` gives back a variant with the same code for every error
+            /// (an [`Error::Io`] comes back as the code's named variant, without its source).
+            ///
+            /// ```
+            /// use cryptoapi::Error;
+            /// assert!(matches!(Error::from_code(0x8009_0016), Error::BadKeyset));
+            /// assert_eq!(Error::from_code(0xdead_beef).code(), 0xdead_beef);
+            /// ```
+            #[must_use]
+            pub fn from_code(code: u32) -> Self {
+                match code {
+                    $($code => Self::$variant,)*
+                    other => Self::Other(other),
+                }
+            }
+
+            /// The Windows name of this error's code (`"NTE_BAD_FLAGS"`), or `None` for a code
+            /// this crate does not know.
+            #[must_use]
+            pub fn windows_name(&self) -> Option<&'static str> {
+                match Self::from_code(self.code()) {
+                    $(Self::$variant => Some(stringify!($win)),)*
+                    _ => None,
+                }
+            }
+        }
+
+        /// The raw Windows error codes, under their Windows names.
+        ///
+        /// For ported code that compares `GetLastError()` values: `e.code() == codes::NTE_BAD_KEYSET`.
+        pub mod codes {
+            $(
+                #[doc = concat!("`", stringify!($win), "`: ", $msg, ".")]
+                pub const $win: u32 = $code;
+            )*
+        }
+    };
+}
+
+error_table! {
+    /// A file was not found.
+    FileNotFound = ERROR_FILE_NOT_FOUND: 2 => "file not found";
+    /// The key store refused access to a file or directory.
+    AccessDenied = ERROR_ACCESS_DENIED: 5 => "access denied";
+    /// A handle was not valid.
+    ///
+    /// # When this crate returns it
+    ///
+    /// Never. On Windows, `CryptReleaseContext` documents `ERROR_INVALID_HANDLE` for a handle that
+    /// is not a provider context; in practice Windows answers every bad handle with
+    /// `ERROR_INVALID_PARAMETER` instead. Here there is no handle to get wrong: a
+    /// [`Provider`](crate::Provider) can only be obtained from a successful acquire, and
+    /// [`Provider::release`](crate::Provider::release) consumes it.
+    InvalidHandle = ERROR_INVALID_HANDLE: 6 => "invalid handle";
+    /// Not enough memory.
+    NotEnoughMemory = ERROR_NOT_ENOUGH_MEMORY: 8 => "not enough memory";
+    /// A parameter was not valid.
+    ///
+    /// # When this crate returns it
+    ///
+    /// Windows returns it for every dead handle: releasing a context twice, or using a context,
+    /// key or hash after the final `CryptReleaseContext`. None of these compile here.
+    /// Releasing twice is a use of a moved value:
+    ///
+    /// ```compile_fail,E0382
+    /// use cryptoapi::{Provider, ProviderType, ReleaseFlags};
+    /// let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+    /// prov.release(ReleaseFlags::empty())?;
+    /// prov.release(ReleaseFlags::empty())?; // error[E0382]: use of moved value: `prov`
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// and a hash or key used after its provider is released does not outlive the borrow:
+    ///
+    /// ```compile_fail,E0505
+    /// use cryptoapi::{AlgId, Provider, ProviderType, ReleaseFlags};
+    /// let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+    /// let mut hash = prov.create_hash(AlgId::SHA1, None)?;
+    /// prov.release(ReleaseFlags::empty())?; // error[E0505]: cannot move out of `prov` because it is borrowed
+    /// hash.hash_data(b"too late")?;
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// The crate still returns this code where Windows does for a bad *argument* that is not a
+    /// handle, as each function's `# Errors` section lists.
+    InvalidParameter = ERROR_INVALID_PARAMETER: 87 => "invalid parameter";
+    /// The operation is not implemented.
+    CallNotImplemented = ERROR_CALL_NOT_IMPLEMENTED: 120 => "call not implemented";
+    /// A buffer was too small.
+    InsufficientBuffer = ERROR_INSUFFICIENT_BUFFER: 122 => "insufficient buffer";
+    /// A resource is in use.
+    ///
+    /// # When this crate returns it
+    ///
+    /// When another process (or another store handle in this one) holds a key container's lock
+    /// for longer than the store's bounded wait ([`KeyStore::with_lock_timeout`](crate::KeyStore::with_lock_timeout),
+    /// five seconds by default). Container writes are short, so this means another process is
+    /// stuck or deliberately holds the lock; retrying later is the usual answer. Reading a
+    /// container never waits. Releasing a provider never returns it: a release never blocks.
+    Busy = ERROR_BUSY: 170 => "the key container is locked by someone else";
+    /// A needed environment variable is not set.
+    ///
+    /// Returned when no key store root can be found: no root was set with
+    /// [`KeyStore::set_default_root`](crate::KeyStore::set_default_root), `CRYPTOAPI_HOME` is not
+    /// set, and the platform's per-user data directory is unknown (no `HOME`, `XDG_DATA_HOME` or
+    /// `APPDATA`).
+    EnvvarNotFound = ERROR_ENVVAR_NOT_FOUND: 203 => "no key store location is configured";
+    /// Windows sets this as a stray last-error after some successful acquires; never an error here.
+    Ring2StackInUse = ERROR_RING2_STACK_IN_USE: 207 => "ring 2 stack in use";
+    /// An output buffer is too small; the needed size accompanies it on Windows.
+    MoreData = ERROR_MORE_DATA: 234 => "more data is available";
+    /// An enumeration has no more items.
+    NoMoreItems = ERROR_NO_MORE_ITEMS: 259 => "no more items";
+    /// Windows sets this as a stray last-error after some successful acquires; never an error here.
+    NotLoggedOn = ERROR_NOT_LOGGED_ON: 1245 => "not logged on";
+    /// An internal error.
+    InternalError = ERROR_INTERNAL_ERROR: 1359 => "internal error";
+    /// The provider context's identity is not valid.
+    ///
+    /// # When this crate returns it
+    ///
+    /// Never. Inside a Windows provider, `NTE_BAD_UID` means the context handle passed to the CSP
+    /// was not one of its own, which advapi32 already rules out. Here the context is the
+    /// [`Provider`](crate::Provider) value itself and cannot be forged or outlived (see
+    /// [`Error::InvalidParameter`] for the compile errors that replace it).
+    BadUid = NTE_BAD_UID: 0x8009_0001 => "bad uid";
+    /// The hash object is not valid for this operation.
+    BadHash = NTE_BAD_HASH: 0x8009_0002 => "bad hash";
+    /// The key is not valid for this operation (for example a stream key where a block cipher is
+    /// needed, or no key where one is required).
+    BadKey = NTE_BAD_KEY: 0x8009_0003 => "bad key";
+    /// A length is not valid (for example an empty final decryption).
+    BadLen = NTE_BAD_LEN: 0x8009_0004 => "bad length";
+    /// The data is not valid: a key length outside the provider's range, input that is not a
+    /// whole number of blocks, or bad padding on a final decryption.
+    ///
+    /// A padding failure deliberately says nothing more.
+    BadData = NTE_BAD_DATA: 0x8009_0005 => "bad data";
+    /// A signature did not verify. It deliberately says nothing more.
+    BadSignature = NTE_BAD_SIGNATURE: 0x8009_0006 => "bad signature";
+    /// A version field is not supported.
+    BadVer = NTE_BAD_VER: 0x8009_0007 => "bad version";
+    /// The algorithm is not supported by this provider (for example SHA-256 on `PROV_RSA_FULL`, or
+    /// AES outside `PROV_RSA_AES`).
+    BadAlgId = NTE_BAD_ALGID: 0x8009_0008 => "algorithm not supported by this provider";
+    /// The flags are not valid for this call.
+    ///
+    /// # When this crate returns it
+    ///
+    /// From [`Provider::release`](crate::Provider::release) when the flags are not zero. As on
+    /// Windows, the reference is released anyway: the error only reports the bad flags.
+    /// Elsewhere for undefined flag bits, contradictory acquire flags, and
+    /// `CRYPT_VERIFYCONTEXT` with a container name.
+    BadFlags = NTE_BAD_FLAGS: 0x8009_0009 => "invalid flags";
+    /// A type or parameter id is not valid.
+    BadType = NTE_BAD_TYPE: 0x8009_000A => "bad type";
+    /// The key is not in a state that allows the operation (for example exporting a key that was
+    /// not made exportable).
+    BadKeyState = NTE_BAD_KEY_STATE: 0x8009_000B => "key not valid for use in specified state";
+    /// The hash is finished (its value was read) and can take no more data.
+    BadHashState = NTE_BAD_HASH_STATE: 0x8009_000C => "hash not valid for use in specified state";
+    /// The container has no key pair of the requested kind.
+    NoKey = NTE_NO_KEY: 0x8009_000D => "key does not exist";
+    /// The provider ran out of memory.
+    NoMemory = NTE_NO_MEMORY: 0x8009_000E => "insufficient memory";
+    /// The key container already exists (`CRYPT_NEWKEYSET` on an existing name).
+    Exists = NTE_EXISTS: 0x8009_000F => "object already exists";
+    /// Access denied by the key's permissions.
+    Perm = NTE_PERM: 0x8009_0010 => "access denied";
+    /// Object not found.
+    NotFound = NTE_NOT_FOUND: 0x8009_0011 => "object not found";
+    /// The data was encrypted twice.
+    DoubleEncrypt = NTE_DOUBLE_ENCRYPT: 0x8009_0012 => "data already encrypted";
+    /// The provider is not valid.
+    BadProvider = NTE_BAD_PROVIDER: 0x8009_0013 => "invalid provider";
+    /// The provider type is outside 1..=999.
+    BadProvType = NTE_BAD_PROV_TYPE: 0x8009_0014 => "invalid provider type";
+    /// The public key is not valid for the operation.
+    BadPublicKey = NTE_BAD_PUBLIC_KEY: 0x8009_0015 => "bad public key";
+    /// The key container does not exist (open or delete of a missing container).
+    BadKeyset = NTE_BAD_KEYSET: 0x8009_0016 => "keyset does not exist";
+    /// No provider of this crate implements the requested provider type.
+    ProvTypeNotDef = NTE_PROV_TYPE_NOT_DEF: 0x8009_0017 => "provider type not defined";
+    /// The provider type's registration is bad.
+    ProvTypeEntryBad = NTE_PROV_TYPE_ENTRY_BAD: 0x8009_0018 => "provider type entry is bad";
+    /// The provider name is unknown. (Windows really does report an unknown provider *name* with
+    /// this keyset code.)
+    KeysetNotDef = NTE_KEYSET_NOT_DEF: 0x8009_0019 => "keyset not defined";
+    /// A key container file is corrupt, truncated, or of a format this version cannot read.
+    ///
+    /// The file is left exactly as it is: it is never overwritten or repaired silently. Deleting
+    /// the container ([`Provider::delete_container`](crate::Provider::delete_container)) removes it.
+    KeysetEntryBad = NTE_KEYSET_ENTRY_BAD: 0x8009_001A => "keyset entry is bad";
+    /// The provider name exists but is registered for another provider type.
+    ProvTypeNoMatch = NTE_PROV_TYPE_NO_MATCH: 0x8009_001B => "provider type does not match";
+    /// The provider's signature file is bad.
+    SignatureFileBad = NTE_SIGNATURE_FILE_BAD: 0x8009_001C => "signature file is bad";
+    /// The provider library failed to initialise.
+    ProviderDllFail = NTE_PROVIDER_DLL_FAIL: 0x8009_001D => "provider dll failed to initialize";
+    /// The provider library was not found.
+    ProvDllNotFound = NTE_PROV_DLL_NOT_FOUND: 0x8009_001E => "provider dll not found";
+    /// The container name is not valid: longer than 260 characters, or containing a NUL.
+    BadKeysetParam = NTE_BAD_KEYSET_PARAM: 0x8009_001F => "invalid keyset parameter";
+    /// An internal failure (also the code of an unexpected key store i/o error).
+    Fail = NTE_FAIL: 0x8009_0020 => "internal error";
+    /// A system error (for example the operating system's random generator failed).
+    SysErr = NTE_SYS_ERR: 0x8009_0021 => "system error";
+    /// The provider would need to show UI, but the context is silent.
+    SilentContext = NTE_SILENT_CONTEXT: 0x8009_0022 => "provider cannot perform action on silent context";
+    /// The profile is temporary.
+    TemporaryProfile = NTE_TEMPORARY_PROFILE: 0x8009_0024 => "temporary profile";
+}
+
+impl From<io::Error> for Error {
+    fn from(err: io::Error) -> Self {
+        Error::Io(err)
+    }
+}
+
+/// `std::result::Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_code_round_trips() {
+        for code in [
+            2, 5, 6, 8, 87, 120, 122, 170, 203, 207, 234, 259, 1245, 1359, 0x8009_0001, 0x8009_0009,
+            0x8009_0016, 0x8009_001A, 0x8009_0024,
+        ] {
+            let err = Error::from_code(code);
+            assert!(!matches!(err, Error::Other(_)), "{code:#x} has no variant");
+            assert_eq!(err.code(), code);
+            assert!(err.windows_name().is_some());
+        }
+        for code in 0x8009_0001..=0x8009_0022u32 {
+            assert_eq!(Error::from_code(code).code(), code);
+        }
+    }
+
+    #[test]
+    fn unknown_codes_are_kept() {
+        let err = Error::from_code(0x8009_0023);
+        assert!(matches!(err, Error::Other(0x8009_0023)));
+        assert_eq!(err.code(), 0x8009_0023);
+        assert_eq!(err.windows_name(), None);
+        assert_eq!(err.to_string(), "windows error 0x80090023");
+    }
+
+    #[test]
+    fn io_errors_map_to_windows_codes() {
+        let denied = Error::from(io::Error::from(io::ErrorKind::PermissionDenied));
+        assert_eq!(denied.code(), codes::ERROR_ACCESS_DENIED);
+        let other = Error::from(io::Error::other("disk on fire"));
+        assert_eq!(other.code(), codes::NTE_FAIL);
+        assert!(std::error::Error::source(&other).is_some());
+    }
+
+    #[test]
+    fn display_is_short_and_lowercase() {
+        assert_eq!(Error::BadFlags.to_string(), "invalid flags");
+        assert_eq!(Error::BadFlags.windows_name(), Some("NTE_BAD_FLAGS"));
+    }
+}

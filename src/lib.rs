@@ -1,0 +1,120 @@
+//! Windows CryptoAPI (wincrypt) in safe, portable Rust.
+//!
+//! `cryptoapi` reproduces the provider model of Microsoft's CryptoAPI (`CryptAcquireContext`,
+//! `CryptCreateHash`, `CryptGenKey`, `CryptEncrypt`, ...) with real cryptography from RustCrypto,
+//! byte-compatible with Microsoft's Base, Strong, Enhanced, and Enhanced RSA and AES providers,
+//! on any platform. Port wincrypt code line by line, and keep reading the data and key containers
+//! it left behind.
+//!
+//! ```
+//! use cryptoapi::{AcquireFlags, AlgId, KeyFlags, Provider, ProviderType, ReleaseFlags};
+//! # let dir = std::env::temp_dir().join(format!("cryptoapi-crate-doc-{}", std::process::id()));
+//! # cryptoapi::KeyStore::set_default_root(Some(dir.clone()));
+//!
+//! // CryptAcquireContext(&hProv, "my app", NULL, PROV_RSA_AES, CRYPT_NEWKEYSET)
+//! let prov = Provider::acquire(Some("my app"), None, ProviderType::RSA_AES, AcquireFlags::NEWKEYSET)?;
+//!
+//! // CryptCreateHash + CryptHashData + CryptGetHashParam(HP_HASHVAL)
+//! let mut hash = prov.create_hash(AlgId::SHA_256, None)?;
+//! hash.hash_data(b"hello")?;
+//! let digest = hash.value()?;
+//! assert_eq!(digest.len(), 32);
+//!
+//! // CryptGenKey + CryptEncrypt / CryptDecrypt
+//! let mut key = prov.gen_key(AlgId::AES_256, KeyFlags::empty())?;
+//! let mut data = b"legacy secret".to_vec();
+//! key.encrypt(&mut data, true)?;
+//! key.decrypt(&mut data, true)?;
+//! assert_eq!(data, b"legacy secret");
+//!
+//! // CryptDestroyKey, CryptDestroyHash, CryptReleaseContext
+//! drop((key, hash));
+//! prov.release(ReleaseFlags::empty())?;
+//! # Provider::delete_container(Some("my app"), None, ProviderType::RSA_AES, AcquireFlags::empty())?;
+//! # std::fs::remove_dir_all(&dir).ok();
+//! # Ok::<(), cryptoapi::Error>(())
+//! ```
+//!
+//! # Concepts
+//!
+//! * A [`Provider`] is a provider context (`HCRYPTPROV`). It is reference counted: `Clone` is
+//!   `CryptContextAddRef`, and dropping the last clone (or [`Provider::release`]) is the final
+//!   `CryptReleaseContext`. It is `Send + Sync`.
+//! * A context either has a **key container** open, a named, persistent place for key pairs
+//!   kept in a [`KeyStore`], or is a **verify context** ([`Provider::verify_context`]) with none.
+//! * [`Hash`] (`HCRYPTHASH`) and [`Key`] (`HCRYPTKEY`) objects **borrow** the provider that made
+//!   them. Both are `Send`, so they work across threads and `.await` points.
+//! * Every error is an [`Error`] whose [`code`](Error::code) is the exact Windows value, so
+//!   `GetLastError()` checks port as `e.code() == codes::NTE_BAD_KEYSET`.
+//!
+//! # Porting table
+//!
+//! | wincrypt | `cryptoapi` |
+//! |---|---|
+//! | `CryptAcquireContext` | [`Provider::acquire`], [`KeyStore::acquire`] |
+//! | `CryptAcquireContext(CRYPT_VERIFYCONTEXT)` | [`Provider::verify_context`] (or `acquire` with the flag) |
+//! | `CryptAcquireContext(CRYPT_DELETEKEYSET)` | [`Provider::delete_container`] |
+//! | `CryptContextAddRef` | [`Provider::clone`](Clone::clone), [`Provider::ref_count`] |
+//! | `CryptReleaseContext` | [`Provider::release`], or drop |
+//! | `CryptGenRandom` | [`Provider::gen_random`] |
+//! | `CryptGetProvParam(PP_NAME / PP_CONTAINER / PP_PROVTYPE)` | [`Provider::name`], [`Provider::container`], [`Provider::prov_type`] |
+//! | `CryptGetProvParam(PP_UNIQUE_CONTAINER / PP_ENUMCONTAINERS)` | [`Provider::unique_container`], [`Provider::containers`] |
+//! | `CryptCreateHash` | [`Provider::create_hash`] |
+//! | `CryptHashData` | [`Hash::hash_data`], [`Hash::hash_data_with_flags`] |
+//! | `CryptGetHashParam(HP_HASHVAL / HP_ALGID / HP_HASHSIZE)` | [`Hash::value`], [`Hash::alg_id`], [`Hash::size`] |
+//! | `CryptDuplicateHash` | [`Hash::duplicate`] |
+//! | `CryptDestroyHash` | [`Hash::destroy`], or drop |
+//! | `CryptGenKey` | [`Provider::gen_key`] |
+//! | `CryptEncrypt` / `CryptDecrypt` | [`Key::encrypt`] / [`Key::decrypt`] ([`Key::encrypted_len`] for the size query) |
+//! | `CryptGetKeyParam` / `CryptSetKeyParam` (`KP_MODE`, `KP_IV`, `KP_SALT`, `KP_KEYLEN`, `KP_BLOCKLEN`, `KP_ALGID`, `KP_PERMISSIONS`) | [`Key::mode`] / [`Key::set_mode`], [`Key::iv`] / [`Key::set_iv`], [`Key::salt`], [`Key::key_bits`], [`Key::block_bits`], [`Key::alg_id`], [`Key::permissions`] |
+//! | `CryptDuplicateKey` | [`Key::duplicate`] |
+//! | `CryptDestroyKey` | [`Key::destroy`], or drop |
+//!
+//! Every ported method carries its Win32 name as a search alias: type `CryptDeriveKey` into the
+//! docs.rs search box. Not yet implemented: keyed hashes (HMAC, MAC), `CryptDeriveKey`, RC2 and
+//! DES keys, RSA key pairs, key BLOBs and signatures; they follow in the next releases.
+//!
+//! # Guarantees
+//!
+//! What Windows answers with a run-time `ERROR_INVALID_PARAMETER` does not compile here. A
+//! hash or key cannot be used after its provider is released:
+//!
+//! ```compile_fail,E0505
+//! use cryptoapi::{AlgId, Provider, ProviderType, ReleaseFlags};
+//! let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+//! let mut hash = prov.create_hash(AlgId::SHA1, None)?;
+//! prov.release(ReleaseFlags::empty())?; // error[E0505]: cannot move out of `prov` because it is borrowed
+//! hash.hash_data(b"too late")?;
+//! # Ok::<(), cryptoapi::Error>(())
+//! ```
+//!
+//! nor returned past the provider's lifetime, and a provider cannot be released twice. These
+//! guarantees are pinned, with the compiler's exact messages, by the crate's `trybuild` tests.
+//!
+//! Also guaranteed:
+//! * no `unsafe` code (`#![forbid(unsafe_code)]`), and no panic on any input: bad input gets an
+//!   [`Error`];
+//! * key material is wiped from memory when its owner is dropped, and `Debug` never prints it;
+//! * key containers are written atomically, checked on read, private to their owner on Unix,
+//!   and shared safely between processes (see [`store`]).
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod alg;
+mod error;
+mod hash;
+mod key;
+mod provider;
+pub mod store;
+
+pub use alg::{AlgId, ProviderType};
+pub use error::{Error, Result, codes};
+pub use hash::{CRYPT_USERDATA, Hash};
+pub use key::{CipherMode, Key, KeyFlags, KeyPermissions, KeySpec};
+pub use provider::{
+    AcquireFlags, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV,
+    MS_STRONG_PROV, Provider, ReleaseFlags,
+};
+pub use store::{KeySet, KeyStore};
+pub use zeroize::Zeroizing;

@@ -1,0 +1,299 @@
+//! The on-disk key store: one file per container, atomic replacement, cross-process locks.
+//!
+//! Layout under the root:
+//!
+//! ```text
+//! <root>/machine-guid            the store's stand-in for Windows' MachineGuid
+//! <root>/user/<id>.ctr            a user key set container (see `format`)
+//! <root>/user/<id>.lock           its writers' lock file (empty; kept after a delete)
+//! <root>/machine/...              the CRYPT_MACHINE_KEYSET namespace, same layout
+//! ```
+//!
+//! `<id>` is the lowercase hex SHA-256 of the container name's UTF-8 bytes, so any name maps to
+//! one fixed-length file name inside the key set directory: `..`, separators, NUL, device names
+//! and case-folding file systems cannot change where it lands. The real name is kept inside the
+//! file.
+//!
+//! Readers never lock: a container file is only ever replaced whole, by rename, so a reader sees
+//! the old file or the new one. Writers (create, update, delete) hold the container's lock file
+//! with [`File::try_lock`] for the few system calls they need, waiting at most the store's lock
+//! timeout before giving up with `ERROR_BUSY`.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::KeySet;
+use super::format::{self, Record};
+use crate::error::{Error, Result};
+
+const DATA_EXT: &str = "ctr";
+const LOCK_EXT: &str = "lock";
+
+#[derive(Debug)]
+pub(crate) struct FileStore {
+    root: PathBuf,
+}
+
+/// A held container lock; dropping it closes the file, which releases the lock.
+pub(crate) struct LockGuard {
+    _file: File,
+}
+
+impl FileStore {
+    pub(crate) fn new(root: PathBuf) -> Self {
+        FileStore { root }
+    }
+
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn dir(&self, keyset: KeySet) -> PathBuf {
+        self.root.join(keyset.dir_name())
+    }
+
+    pub(crate) fn data_path(&self, keyset: KeySet, name: &str) -> PathBuf {
+        self.dir(keyset).join(format!("{}.{DATA_EXT}", file_stem(name)))
+    }
+
+    pub(crate) fn lock_path(&self, keyset: KeySet, name: &str) -> PathBuf {
+        self.dir(keyset).join(format!("{}.{LOCK_EXT}", file_stem(name)))
+    }
+
+    /// Creates the root and the key set directory (0700 on Unix) when missing.
+    fn ensure_dir(&self, keyset: KeySet) -> Result<PathBuf> {
+        let dir = self.dir(keyset);
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir)?;
+        Ok(dir)
+    }
+
+    /// Takes the container's writer lock, waiting at most `timeout`.
+    pub(crate) fn lock(&self, keyset: KeySet, name: &str, timeout: Duration) -> Result<LockGuard> {
+        self.ensure_dir(keyset)?;
+        let file = private_options().read(true).write(true).create(true).open(self.lock_path(keyset, name))?;
+        let deadline = Instant::now() + timeout;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(LockGuard { _file: file }),
+                Err(fs::TryLockError::WouldBlock) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return Err(Error::Busy);
+                    }
+                    std::thread::sleep(pause.min(deadline - now));
+                    pause = (pause * 2).min(Duration::from_millis(25));
+                }
+                Err(fs::TryLockError::Error(err)) => return Err(err.into()),
+            }
+        }
+    }
+
+    /// Reads and decodes a container; `None` when it does not exist.
+    pub(crate) fn load(&self, keyset: KeySet, name: &str) -> Result<Option<Record>> {
+        let Some(bytes) = read_optional(&self.data_path(keyset, name))? else {
+            return Ok(None);
+        };
+        let record = format::decode(&bytes)?;
+        // A file whose inner name does not hash to its file name was moved or planted: refuse it.
+        if record.name != name {
+            return Err(Error::KeysetEntryBad);
+        }
+        Ok(Some(record))
+    }
+
+    /// Whether a container file exists (corrupt or not). Call with the lock held.
+    pub(crate) fn exists(&self, keyset: KeySet, name: &str) -> Result<bool> {
+        match fs::symlink_metadata(self.data_path(keyset, name)) {
+            Ok(_) => Ok(true),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Writes a container atomically: temporary file, fsync, rename, fsync of the directory.
+    /// Call with the lock held.
+    pub(crate) fn store(&self, keyset: KeySet, record: &Record) -> Result<()> {
+        let dir = self.ensure_dir(keyset)?;
+        let bytes = format::encode(record);
+        write_atomic(&dir, &self.data_path(keyset, &record.name), &bytes)
+    }
+
+    /// Removes a container file; `false` when there was none. Call with the lock held.
+    pub(crate) fn remove(&self, keyset: KeySet, name: &str) -> Result<bool> {
+        let path = self.data_path(keyset, name);
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                sync_dir(&self.dir(keyset))?;
+                Ok(true)
+            }
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// The names of the readable containers of a key set, sorted. Unreadable or corrupt files
+    /// are skipped (opening them by name reports the problem).
+    pub(crate) fn list(&self, keyset: KeySet) -> Result<Vec<String>> {
+        let entries = match fs::read_dir(self.dir(keyset)) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => return Err(err.into()),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let path = entry?.path();
+            let is_container = path.extension().is_some_and(|ext| ext == DATA_EXT)
+                && path.file_stem().and_then(|s| s.to_str()).is_some_and(is_stem);
+            if !is_container {
+                continue;
+            }
+            let Ok(Some(bytes)) = read_optional(&path) else { continue };
+            let Ok(record) = format::decode(&bytes) else { continue };
+            if path.file_stem().and_then(|s| s.to_str()) == Some(file_stem(&record.name).as_str()) {
+                names.push(record.name.clone());
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    /// The store's machine GUID, created once (race-free across processes) on first use.
+    pub(crate) fn machine_guid(&self) -> Result<String> {
+        let path = self.root.join("machine-guid");
+        if let Some(bytes) = read_optional(&path)? {
+            return parse_guid(&bytes);
+        }
+        fs::create_dir_all(&self.root)?;
+        let guid = super::new_guid()?;
+        let tmp = temp_path(&self.root, "machine-guid");
+        write_synced(&tmp, guid.as_bytes())?;
+        // hard_link fails if the file appeared meanwhile: then the other writer's GUID wins.
+        let linked = fs::hard_link(&tmp, &path);
+        let _ = fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => {
+                sync_dir(&self.root)?;
+                Ok(guid)
+            }
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                parse_guid(&read_optional(&path)?.unwrap_or_default())
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+}
+
+fn parse_guid(bytes: &[u8]) -> Result<String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::KeysetEntryBad)?.trim();
+    let well_formed = text.len() == 36
+        && text.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() }
+        });
+    if well_formed { Ok(text.to_owned()) } else { Err(Error::KeysetEntryBad) }
+}
+
+/// The file name stem for a container name: lowercase hex SHA-256 of its UTF-8 bytes.
+pub(crate) fn file_stem(name: &str) -> String {
+    let digest = Sha256::digest(name.as_bytes());
+    let mut out = String::with_capacity(64);
+    for byte in digest {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn is_stem(stem: &str) -> bool {
+    stem.len() == 64 && stem.bytes().all(|b| HEX.contains(&b))
+}
+
+/// Options for files only the owner may read (0600 on Unix).
+fn private_options() -> OpenOptions {
+    #[allow(unused_mut, reason = "mutated on Unix only")]
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+fn read_optional(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(Zeroizing::new(bytes))),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn temp_path(dir: &Path, stem: &str) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = private_options().write(true).create_new(true).open(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(err) = written {
+        drop(file);
+        let _ = fs::remove_file(path);
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("container");
+    let tmp = temp_path(dir, stem);
+    write_synced(&tmp, bytes)?;
+    if let Err(err) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(err.into());
+    }
+    sync_dir(dir)
+}
+
+/// Makes a rename or removal in `dir` durable. Directories cannot be opened as files on Windows,
+/// where NTFS journals the metadata change itself.
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_stay_inside_the_key_set_directory() {
+        let store = FileStore::new(PathBuf::from("/tmp/root"));
+        for name in ["../../etc/passwd", "a/b\\c", "CON", "nul", "..", ".", "\u{202e}x", "a:b*?"] {
+            let path = store.data_path(KeySet::User, name);
+            assert_eq!(path.parent(), Some(Path::new("/tmp/root/user")), "{name}");
+            assert!(is_stem(path.file_stem().unwrap().to_str().unwrap()));
+        }
+        assert_ne!(file_stem("Name"), file_stem("name"));
+    }
+
+    #[test]
+    fn guid_parsing_is_strict() {
+        assert!(parse_guid(b"0123abcd-0000-1111-2222-333344445555\n").is_ok());
+        assert!(parse_guid(b"0123abcd-0000-1111-2222-33334444555").is_err());
+        assert!(parse_guid(b"0123abcd_0000-1111-2222-333344445555").is_err());
+    }
+}

@@ -1,0 +1,265 @@
+//! The container file format: a pure codec over bytes.
+//!
+//! ```text
+//! offset size  field
+//! 0      8     magic "CAPIKEYS"
+//! 8      2     format version, little-endian (1)
+//! 10     2     reserved, 0
+//! 12     16    container instance id (random at creation; a re-created container gets a new one)
+//! 28     2     name length in bytes (at most MAX_NAME_BYTES)
+//! 30     n     name, UTF-8
+//! ..     2x    key slots, exchange then signature:
+//!                1 byte tag: 0 empty, 1 present
+//!                if present: 4 bytes permissions, 4 bytes blob length (at most MAX_BLOB), the blob
+//! ..     32    SHA-256 of every byte before it
+//! ```
+//!
+//! Decoding is strict: exact length, known version, zero reserved bits, valid UTF-8, checksum.
+//! Anything else is `NTE_KEYSET_ENTRY_BAD`; decoding never panics and never reads past the input.
+
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// The first eight bytes of every container file.
+pub(crate) const MAGIC: &[u8; 8] = b"CAPIKEYS";
+/// The only format version this crate writes and reads.
+pub(crate) const VERSION: u16 = 1;
+/// Longest container name in characters (Windows: `MAX_PATH`, 260).
+pub(crate) const MAX_NAME_CHARS: usize = 260;
+/// Longest encoded name: 260 characters of up to 4 UTF-8 bytes.
+const MAX_NAME_BYTES: usize = MAX_NAME_CHARS * 4;
+/// Largest key blob a slot may hold (a 16384-bit PRIVATEKEYBLOB is about 9 KiB).
+pub(crate) const MAX_BLOB: usize = 64 * 1024;
+const CHECKSUM_LEN: usize = 32;
+
+/// One key pair kept by a container, as opaque bytes with its permissions.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub(crate) permissions: u32,
+    pub(crate) blob: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slot")
+            .field("permissions", &format_args!("{:#x}", self.permissions))
+            .field("blob_len", &self.blob.len())
+            .finish()
+    }
+}
+
+/// A decoded container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Record {
+    pub(crate) name: String,
+    pub(crate) id: [u8; 16],
+    pub(crate) slots: [Option<Slot>; 2],
+}
+
+impl Record {
+    /// A new, empty container with a fresh random instance id.
+    pub(crate) fn new(name: &str) -> Result<Self> {
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).map_err(|_| Error::SysErr)?;
+        Ok(Record { name: name.to_owned(), id, slots: [None, None] })
+    }
+}
+
+/// Checks a container name as Windows would accept it: at most 260 characters, no NUL.
+///
+/// The empty name is handled by the caller (it selects the default container).
+pub(crate) fn validate_name(name: &str) -> Result<()> {
+    if name.contains('\0') || name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::BadKeysetParam);
+    }
+    Ok(())
+}
+
+/// Serialises a record; the buffer is wiped when dropped because slots hold private keys.
+pub(crate) fn encode(record: &Record) -> Zeroizing<Vec<u8>> {
+    let slot_len: usize = record.slots.iter().flatten().map(|s| 8 + s.blob.len()).sum();
+    let mut out =
+        Zeroizing::new(Vec::with_capacity(30 + record.name.len() + 2 + slot_len + CHECKSUM_LEN));
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&record.id);
+    // Names are validated to at most MAX_NAME_BYTES before a record is built.
+    let name_len = u16::try_from(record.name.len()).unwrap_or(u16::MAX);
+    out.extend_from_slice(&name_len.to_le_bytes());
+    out.extend_from_slice(record.name.as_bytes());
+    for slot in &record.slots {
+        match slot {
+            None => out.push(0),
+            Some(slot) => {
+                out.push(1);
+                out.extend_from_slice(&slot.permissions.to_le_bytes());
+                let len = u32::try_from(slot.blob.len()).unwrap_or(u32::MAX);
+                out.extend_from_slice(&len.to_le_bytes());
+                out.extend_from_slice(&slot.blob);
+            }
+        }
+    }
+    let checksum = Sha256::digest(&out[..]);
+    out.extend_from_slice(&checksum);
+    out
+}
+
+/// A bounds-checked reader over the body of a container file.
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if n > self.bytes.len() {
+            return Err(Error::KeysetEntryBad);
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        Ok(head)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    fn u16(&mut self) -> Result<u16> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+}
+
+/// Parses a container file. Every defect gives `NTE_KEYSET_ENTRY_BAD`.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Record> {
+    if bytes.len() < CHECKSUM_LEN {
+        return Err(Error::KeysetEntryBad);
+    }
+    let (body, checksum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
+    let expected = Sha256::digest(body);
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(&expected[..], checksum)) {
+        return Err(Error::KeysetEntryBad);
+    }
+    let mut r = Reader { bytes: body };
+    if r.take(MAGIC.len())? != MAGIC || r.u16()? != VERSION || r.u16()? != 0 {
+        return Err(Error::KeysetEntryBad);
+    }
+    let id = r.array::<16>()?;
+    let name_len = usize::from(r.u16()?);
+    if name_len > MAX_NAME_BYTES {
+        return Err(Error::KeysetEntryBad);
+    }
+    let name = std::str::from_utf8(r.take(name_len)?).map_err(|_| Error::KeysetEntryBad)?;
+    validate_name(name).map_err(|_| Error::KeysetEntryBad)?;
+    let mut slots = [None, None];
+    for slot in &mut slots {
+        *slot = match r.u8()? {
+            0 => None,
+            1 => {
+                let permissions = r.u32()?;
+                let len = usize::try_from(r.u32()?).map_err(|_| Error::KeysetEntryBad)?;
+                if len > MAX_BLOB {
+                    return Err(Error::KeysetEntryBad);
+                }
+                Some(Slot { permissions, blob: Zeroizing::new(r.take(len)?.to_vec()) })
+            }
+            _ => return Err(Error::KeysetEntryBad),
+        };
+    }
+    if !r.bytes.is_empty() {
+        return Err(Error::KeysetEntryBad);
+    }
+    Ok(Record { name: name.to_owned(), id, slots })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample() -> Record {
+        Record {
+            name: "wine_test_keyset ✓".into(),
+            id: [7; 16],
+            slots: [
+                Some(Slot { permissions: 0x3f, blob: Zeroizing::new(vec![1, 2, 3]) }),
+                None,
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let rec = sample();
+        assert_eq!(decode(&encode(&rec)).unwrap(), rec);
+    }
+
+    #[test]
+    fn every_truncation_and_bit_flip_is_rejected() {
+        let bytes = encode(&sample());
+        for len in 0..bytes.len() {
+            assert!(matches!(decode(&bytes[..len]), Err(Error::KeysetEntryBad)), "len {len}");
+        }
+        for i in 0..bytes.len() {
+            let mut bad = bytes.to_vec();
+            bad[i] ^= 0x01;
+            assert!(matches!(decode(&bad), Err(Error::KeysetEntryBad)), "byte {i}");
+        }
+    }
+
+    #[test]
+    fn newer_versions_are_refused_even_with_a_valid_checksum() {
+        let mut bytes = encode(&sample()).to_vec();
+        bytes.truncate(bytes.len() - CHECKSUM_LEN);
+        bytes[8] = 2;
+        let sum = Sha256::digest(&bytes);
+        bytes.extend_from_slice(&sum);
+        assert!(matches!(decode(&bytes), Err(Error::KeysetEntryBad)));
+    }
+
+    #[test]
+    fn names_are_limited_like_windows() {
+        assert!(validate_name(&"a".repeat(260)).is_ok());
+        assert!(validate_name(&"é".repeat(260)).is_ok());
+        assert!(matches!(validate_name(&"a".repeat(261)), Err(Error::BadKeysetParam)));
+        assert!(matches!(validate_name("a\0b"), Err(Error::BadKeysetParam)));
+    }
+
+    fn arb_slot() -> impl Strategy<Value = Option<Slot>> {
+        proptest::option::of((any::<u32>(), proptest::collection::vec(any::<u8>(), 0..300)).prop_map(
+            |(permissions, blob)| Slot { permissions, blob: Zeroizing::new(blob) },
+        ))
+    }
+
+    proptest! {
+        #[test]
+        fn prop_round_trip(name in "[^\0]{0,260}", id in any::<[u8; 16]>(), a in arb_slot(), b in arb_slot()) {
+            let rec = Record { name, id, slots: [a, b] };
+            prop_assert_eq!(decode(&encode(&rec)).unwrap(), rec);
+        }
+
+        #[test]
+        fn prop_arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&bytes);
+        }
+
+        #[test]
+        fn prop_any_corruption_is_detected(flip in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let mut bytes = encode(&sample()).to_vec();
+            let i = flip.index(bytes.len());
+            bytes[i] ^= 1 << bit;
+            prop_assert!(decode(&bytes).is_err());
+        }
+    }
+}
