@@ -264,11 +264,17 @@ mod tests {
     fn length_table_matches_the_catalogue() {
         use Personality::*;
         assert_eq!(key_lengths(Base, AlgId::RC4).map(|l| l.default), Some(40));
-        assert_eq!(key_lengths(Enhanced, AlgId::RC4).map(|l| l.default), Some(128));
+        assert_eq!(
+            key_lengths(Enhanced, AlgId::RC4).map(|l| l.default),
+            Some(128)
+        );
         assert_eq!(key_lengths(Base, AlgId::TRIPLE_DES), None);
         assert_eq!(key_lengths(Enhanced, AlgId::AES_128), None);
         assert_eq!(key_lengths(Aes, AlgId::AES_256).map(|l| l.max), Some(256));
-        assert_eq!(key_lengths(Base, AlgId::RSA_KEYX).map(|l| l.max), Some(1024));
+        assert_eq!(
+            key_lengths(Base, AlgId::RSA_KEYX).map(|l| l.max),
+            Some(1024)
+        );
         assert_eq!(key_lengths(Aes, AlgId::AES), None);
     }
 

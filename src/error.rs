@@ -302,8 +302,25 @@ mod tests {
     #[test]
     fn every_named_code_round_trips() {
         for code in [
-            2, 5, 6, 8, 87, 120, 122, 170, 203, 207, 234, 259, 1245, 1359, 0x8009_0001, 0x8009_0009,
-            0x8009_0016, 0x8009_001A, 0x8009_0024,
+            2,
+            5,
+            6,
+            8,
+            87,
+            120,
+            122,
+            170,
+            203,
+            207,
+            234,
+            259,
+            1245,
+            1359,
+            0x8009_0001,
+            0x8009_0009,
+            0x8009_0016,
+            0x8009_001A,
+            0x8009_0024,
         ] {
             let err = Error::from_code(code);
             assert!(!matches!(err, Error::Other(_)), "{code:#x} has no variant");

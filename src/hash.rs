@@ -116,7 +116,12 @@ impl Provider {
         if key.is_some() {
             return Err(Error::BadKey);
         }
-        Ok(Hash { prov: self, alg, state, value: None })
+        Ok(Hash {
+            prov: self,
+            alg,
+            state,
+            value: None,
+        })
     }
 }
 
@@ -183,7 +188,12 @@ impl<'p> Hash<'p> {
     /// None for the hashes this version implements; the `Result` mirrors Windows.
     #[doc(alias = "CryptDuplicateHash")]
     pub fn duplicate(&self) -> Result<Hash<'p>> {
-        Ok(Hash { prov: self.prov, alg: self.alg, state: self.state.clone(), value: self.value.clone() })
+        Ok(Hash {
+            prov: self.prov,
+            alg: self.alg,
+            state: self.state.clone(),
+            value: self.value.clone(),
+        })
     }
 
     /// Destroys the hash (`CryptDestroyHash`); the same as dropping it.
@@ -237,9 +247,22 @@ mod tests {
     fn sizes_and_provider_support() {
         let full = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
         let aes = Provider::verify_context(ProviderType::RSA_AES).unwrap();
-        assert!(matches!(full.create_hash(AlgId::SHA_256, None), Err(Error::BadAlgId)));
-        assert!(matches!(full.create_hash(AlgId::RC4, None), Err(Error::BadAlgId)));
-        for (alg, size) in [(AlgId::MD2, 16), (AlgId::MD4, 16), (AlgId::SHA1, 20), (AlgId::SHA_256, 32), (AlgId::SHA_384, 48), (AlgId::SHA_512, 64)] {
+        assert!(matches!(
+            full.create_hash(AlgId::SHA_256, None),
+            Err(Error::BadAlgId)
+        ));
+        assert!(matches!(
+            full.create_hash(AlgId::RC4, None),
+            Err(Error::BadAlgId)
+        ));
+        for (alg, size) in [
+            (AlgId::MD2, 16),
+            (AlgId::MD4, 16),
+            (AlgId::SHA1, 20),
+            (AlgId::SHA_256, 32),
+            (AlgId::SHA_384, 48),
+            (AlgId::SHA_512, 64),
+        ] {
             assert_eq!(aes.create_hash(alg, None).unwrap().size(), size);
         }
     }
@@ -248,10 +271,16 @@ mod tests {
     fn flags_are_checked_first() {
         let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
         let mut h = prov.create_hash(AlgId::SHA1, None).unwrap();
-        assert!(matches!(h.hash_data_with_flags(b"a", !0), Err(Error::BadFlags)));
+        assert!(matches!(
+            h.hash_data_with_flags(b"a", !0),
+            Err(Error::BadFlags)
+        ));
         h.hash_data_with_flags(b"a", CRYPT_USERDATA).unwrap();
         h.hash_data_with_flags(b"bc", 0).unwrap();
-        assert_eq!(hex(&h.value().unwrap()), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            hex(&h.value().unwrap()),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
     }
 
     #[test]
@@ -267,6 +296,9 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_ne!(h.value().unwrap(), copy.value().unwrap());
-        assert_eq!(format!("{h:?}"), "Hash { alg: CALG_SHA_256, finished: true, .. }");
+        assert_eq!(
+            format!("{h:?}"),
+            "Hash { alg: CALG_SHA_256, finished: true, .. }"
+        );
     }
 }

@@ -209,7 +209,10 @@ impl Provider {
     pub fn gen_key(&self, alg: AlgId, flags: KeyFlags) -> Result<Key<'_>> {
         let personality = self.ctx.csp.personality;
         let lengths = key_lengths(personality, alg).ok_or(Error::BadAlgId)?;
-        if !matches!(alg, AlgId::RC4 | AlgId::AES_128 | AlgId::AES_192 | AlgId::AES_256) {
+        if !matches!(
+            alg,
+            AlgId::RC4 | AlgId::AES_128 | AlgId::AES_192 | AlgId::AES_256
+        ) {
             return Err(Error::BadAlgId);
         }
         if flags.bits() & 0xFFFF & !KeyFlags::all().bits() != 0 {
@@ -219,18 +222,27 @@ impl Provider {
             0 => lengths.default,
             bits => bits,
         };
-        if bits < lengths.min || bits > lengths.max || bits % 8 != 0 {
+        if bits < lengths.min || bits > lengths.max || !bits.is_multiple_of(8) {
             return Err(Error::BadData);
         }
         let mut key = Zeroizing::new(vec![0u8; (bits / 8) as usize]);
         self.gen_random(&mut key)?;
-        let salt = if alg == AlgId::RC4 { generated_salt(self, personality, bits, flags)? } else { Zeroizing::default() };
+        let salt = if alg == AlgId::RC4 {
+            generated_salt(self, personality, bits, flags)?
+        } else {
+            Zeroizing::default()
+        };
         Key::new(self, alg, key, salt, flags)
     }
 }
 
 /// The salt of a generated RC2/RC4 key (catalogue §4.5.4).
-fn generated_salt(prov: &Provider, personality: Personality, bits: u32, flags: KeyFlags) -> Result<Zeroizing<Vec<u8>>> {
+fn generated_salt(
+    prov: &Provider,
+    personality: Personality,
+    bits: u32,
+    flags: KeyFlags,
+) -> Result<Zeroizing<Vec<u8>>> {
     let create = flags.contains(KeyFlags::CREATE_SALT);
     let mut salt = Zeroizing::new(Vec::new());
     if create && !personality.is_enhanced() {
@@ -253,12 +265,25 @@ impl<'p> Key<'p> {
         let material = material(&key, &salt);
         let engine = Engine::new(alg, &material)?;
         let iv = vec![0u8; engine.block_len()];
-        let mode = if engine.block_len() == 0 { CipherMode::Stream } else { CipherMode::Cbc };
+        let mode = if engine.block_len() == 0 {
+            CipherMode::Stream
+        } else {
+            CipherMode::Cbc
+        };
         let mut permissions = DEFAULT_PERMISSIONS;
         if flags.contains(KeyFlags::EXPORTABLE) {
             permissions |= KeyPermissions::EXPORT;
         }
-        Ok(Key { prov, alg, key, salt, iv, mode, permissions, engine })
+        Ok(Key {
+            prov,
+            alg,
+            key,
+            salt,
+            iv,
+            mode,
+            permissions,
+            engine,
+        })
     }
 
     /// Encrypts `data` in place (`CryptEncrypt`).
@@ -283,7 +308,7 @@ impl<'p> Key<'p> {
             let pad = bs - data.len() % bs;
             data.resize(data.len() + pad, pad as u8);
             self.engine.encrypt(self.mode, data)?;
-        } else if data.len() % bs != 0 {
+        } else if !data.len().is_multiple_of(bs) {
             return Err(Error::BadData);
         } else {
             self.engine.encrypt(self.mode, data)?;
@@ -322,7 +347,7 @@ impl<'p> Key<'p> {
         if final_block && data.is_empty() {
             return Err(Error::BadLen);
         }
-        if data.len() % bs != 0 {
+        if !data.len().is_multiple_of(bs) {
             if final_block {
                 self.reset()?;
             }
@@ -333,7 +358,8 @@ impl<'p> Key<'p> {
         }
         let last = self.engine.peek_last_block(self.mode, data)?;
         let pad = usize::from(last[bs - 1]);
-        let padding_ok = (1..=bs).contains(&pad) && last[bs - pad..].iter().all(|&b| usize::from(b) == pad);
+        let padding_ok =
+            (1..=bs).contains(&pad) && last[bs - pad..].iter().all(|&b| usize::from(b) == pad);
         if !padding_ok {
             self.reset()?;
             return Err(Error::BadData);
@@ -348,7 +374,11 @@ impl<'p> Key<'p> {
     #[must_use]
     pub fn encrypted_len(&self, len: usize, final_block: bool) -> usize {
         let bs = self.engine.block_len();
-        if bs == 0 || !final_block { len } else { len + (bs - len % bs) }
+        if bs == 0 || !final_block {
+            len
+        } else {
+            len + (bs - len % bs)
+        }
     }
 
     /// The chaining mode (`KP_MODE`): CBC by default for block ciphers,
@@ -507,12 +537,15 @@ impl fmt::Debug for Key<'_> {
 mod tests {
     use super::*;
     use crate::alg::ProviderType;
+    use crate::provider::AcquireFlags;
     use crate::provider::{MS_DEF_PROV, MS_ENHANCED_PROV};
     use crate::store::KeyStore;
-    use crate::provider::AcquireFlags;
 
     fn prov(name: &str, ty: ProviderType) -> Provider {
-        KeyStore::in_memory().unwrap().acquire(None, Some(name), ty, AcquireFlags::VERIFYCONTEXT).unwrap()
+        KeyStore::in_memory()
+            .unwrap()
+            .acquire(None, Some(name), ty, AcquireFlags::VERIFYCONTEXT)
+            .unwrap()
     }
 
     #[test]
@@ -534,13 +567,25 @@ mod tests {
             (&enh, KeyFlags::CREATE_SALT, 128, 128, 0),
         ];
         for (p, flags, bits, keylen, salt) in cases {
-            let key = p.gen_key(AlgId::RC4, (flags | KeyFlags::EXPORTABLE).with_key_bits(bits)).unwrap();
-            assert_eq!((key.key_bits(), key.salt().len()), (keylen, salt), "{} {flags:?} {bits}", p.name());
+            let key = p
+                .gen_key(
+                    AlgId::RC4,
+                    (flags | KeyFlags::EXPORTABLE).with_key_bits(bits),
+                )
+                .unwrap();
+            assert_eq!(
+                (key.key_bits(), key.salt().len()),
+                (keylen, salt),
+                "{} {flags:?} {bits}",
+                p.name()
+            );
             if salt == 11 && !flags.contains(KeyFlags::CREATE_SALT) {
                 assert_eq!(key.salt(), vec![0; 11]);
             }
         }
-        let created = base.gen_key(AlgId::RC4, KeyFlags::CREATE_SALT.with_key_bits(56)).unwrap();
+        let created = base
+            .gen_key(AlgId::RC4, KeyFlags::CREATE_SALT.with_key_bits(56))
+            .unwrap();
         assert_ne!(created.salt(), vec![0; 11]);
     }
 
@@ -549,28 +594,61 @@ mod tests {
         let base = prov(MS_DEF_PROV, ProviderType::RSA_FULL);
         let aes = Provider::verify_context(ProviderType::RSA_AES).unwrap();
         let code = |r: Result<Key<'_>>| r.map(|_| 0).unwrap_or_else(|e| e.code());
-        assert_eq!(code(base.gen_key(AlgId::RC4, KeyFlags::empty().with_key_bits(64))), 0x8009_0005);
-        assert_eq!(code(base.gen_key(AlgId::RC4, KeyFlags::empty().with_key_bits(44))), 0x8009_0005);
-        assert_eq!(code(base.gen_key(AlgId::AES_128, KeyFlags::empty())), 0x8009_0008);
-        assert_eq!(code(aes.gen_key(AlgId::AES, KeyFlags::empty())), 0x8009_0008);
-        assert_eq!(code(aes.gen_key(AlgId::AES_128, KeyFlags::from_bits_retain(0x0080_0000))), 0);
-        assert_eq!(code(aes.gen_key(AlgId::AES_128, KeyFlags::from_bits_retain(0x0100_0000))), 0x8009_0005);
-        assert_eq!(code(aes.gen_key(AlgId::AES_256, KeyFlags::from_bits_retain(0x8000))), 0x8009_0009);
-        assert_eq!(code(aes.gen_key(AlgId::MD5, KeyFlags::empty())), 0x8009_0008);
+        assert_eq!(
+            code(base.gen_key(AlgId::RC4, KeyFlags::empty().with_key_bits(64))),
+            0x8009_0005
+        );
+        assert_eq!(
+            code(base.gen_key(AlgId::RC4, KeyFlags::empty().with_key_bits(44))),
+            0x8009_0005
+        );
+        assert_eq!(
+            code(base.gen_key(AlgId::AES_128, KeyFlags::empty())),
+            0x8009_0008
+        );
+        assert_eq!(
+            code(aes.gen_key(AlgId::AES, KeyFlags::empty())),
+            0x8009_0008
+        );
+        assert_eq!(
+            code(aes.gen_key(AlgId::AES_128, KeyFlags::from_bits_retain(0x0080_0000))),
+            0
+        );
+        assert_eq!(
+            code(aes.gen_key(AlgId::AES_128, KeyFlags::from_bits_retain(0x0100_0000))),
+            0x8009_0005
+        );
+        assert_eq!(
+            code(aes.gen_key(AlgId::AES_256, KeyFlags::from_bits_retain(0x8000))),
+            0x8009_0009
+        );
+        assert_eq!(
+            code(aes.gen_key(AlgId::MD5, KeyFlags::empty())),
+            0x8009_0008
+        );
     }
 
     #[test]
     fn params_of_a_fresh_key() {
         let aes = Provider::verify_context(ProviderType::RSA_AES).unwrap();
         let key = aes.gen_key(AlgId::AES_256, KeyFlags::EXPORTABLE).unwrap();
-        assert_eq!((key.key_bits(), key.block_bits(), key.mode()), (256, 128, CipherMode::Cbc));
+        assert_eq!(
+            (key.key_bits(), key.block_bits(), key.mode()),
+            (256, 128, CipherMode::Cbc)
+        );
         assert_eq!(key.iv(), vec![0; 16]);
         assert_eq!(key.permissions().bits(), 0x3F);
         let rc4 = aes.gen_key(AlgId::RC4, KeyFlags::empty()).unwrap();
-        assert_eq!((rc4.key_bits(), rc4.block_bits(), rc4.mode()), (128, 0, CipherMode::Stream));
+        assert_eq!(
+            (rc4.key_bits(), rc4.block_bits(), rc4.mode()),
+            (128, 0, CipherMode::Stream)
+        );
         assert_eq!(rc4.permissions().bits(), 0x3B);
         let dbg = format!("{key:?}");
-        assert!(dbg.starts_with("Key { alg: CALG_AES_256, key_bits: 256"), "{dbg}");
+        assert!(
+            dbg.starts_with("Key { alg: CALG_AES_256, key_bits: 256"),
+            "{dbg}"
+        );
     }
 
     #[test]
@@ -581,11 +659,17 @@ mod tests {
         key.encrypt(&mut data, true).unwrap();
         assert_eq!(data.len(), 32);
         let mut garbage = vec![0x55u8; 32];
-        assert!(matches!(key.decrypt(&mut garbage, true), Err(Error::BadData)));
+        assert!(matches!(
+            key.decrypt(&mut garbage, true),
+            Err(Error::BadData)
+        ));
         assert_eq!(garbage, vec![0x55u8; 32]);
         let mut odd = vec![0u8; 17];
         assert!(matches!(key.decrypt(&mut odd, true), Err(Error::BadData)));
-        assert!(matches!(key.decrypt(&mut Vec::new(), true), Err(Error::BadLen)));
+        assert!(matches!(
+            key.decrypt(&mut Vec::new(), true),
+            Err(Error::BadLen)
+        ));
         key.decrypt(&mut data, true).unwrap();
         assert_eq!(data, vec![1u8; 20]);
     }
@@ -595,7 +679,10 @@ mod tests {
         let aes = Provider::verify_context(ProviderType::RSA_AES).unwrap();
         let mut key = aes.gen_key(AlgId::AES_128, KeyFlags::empty()).unwrap();
         key.set_mode(CipherMode::Ofb).unwrap();
-        assert!(matches!(key.encrypt(&mut vec![0; 16], true), Err(Error::BadAlgId)));
+        assert!(matches!(
+            key.encrypt(&mut vec![0; 16], true),
+            Err(Error::BadAlgId)
+        ));
         assert!(matches!(key.set_iv(&[0; 8]), Err(Error::BadData)));
     }
 }

@@ -42,7 +42,7 @@
 //!   `CryptReleaseContext`. It is `Send + Sync`.
 //! * A context either has a **key container** open, a named, persistent place for key pairs
 //!   kept in a [`KeyStore`], or is a **verify context** ([`Provider::verify_context`]) with none.
-//! * [`Hash`] (`HCRYPTHASH`) and [`Key`] (`HCRYPTKEY`) objects **borrow** the provider that made
+//! * [`Hash`](struct@Hash) (`HCRYPTHASH`) and [`Key`] (`HCRYPTKEY`) objects **borrow** the provider that made
 //!   them. Both are `Send`, so they work across threads and `.await` points.
 //! * Every error is an [`Error`] whose [`code`](Error::code) is the exact Windows value, so
 //!   `GetLastError()` checks port as `e.code() == codes::NTE_BAD_KEYSET`.
@@ -118,3 +118,8 @@ pub use provider::{
 };
 pub use store::{KeySet, KeyStore};
 pub use zeroize::Zeroizing;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

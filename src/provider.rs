@@ -31,11 +31,31 @@ pub(crate) struct Csp {
 
 /// The providers, the default of each type first.
 static CSPS: [Csp; 5] = [
-    Csp { name: MS_STRONG_PROV, prov_type: ProviderType::RSA_FULL, personality: Personality::Strong },
-    Csp { name: MS_DEF_PROV, prov_type: ProviderType::RSA_FULL, personality: Personality::Base },
-    Csp { name: MS_ENHANCED_PROV, prov_type: ProviderType::RSA_FULL, personality: Personality::Enhanced },
-    Csp { name: MS_ENH_RSA_AES_PROV, prov_type: ProviderType::RSA_AES, personality: Personality::Aes },
-    Csp { name: MS_ENH_RSA_AES_PROV_XP, prov_type: ProviderType::RSA_AES, personality: Personality::Aes },
+    Csp {
+        name: MS_STRONG_PROV,
+        prov_type: ProviderType::RSA_FULL,
+        personality: Personality::Strong,
+    },
+    Csp {
+        name: MS_DEF_PROV,
+        prov_type: ProviderType::RSA_FULL,
+        personality: Personality::Base,
+    },
+    Csp {
+        name: MS_ENHANCED_PROV,
+        prov_type: ProviderType::RSA_FULL,
+        personality: Personality::Enhanced,
+    },
+    Csp {
+        name: MS_ENH_RSA_AES_PROV,
+        prov_type: ProviderType::RSA_AES,
+        personality: Personality::Aes,
+    },
+    Csp {
+        name: MS_ENH_RSA_AES_PROV_XP,
+        prov_type: ProviderType::RSA_AES,
+        personality: Personality::Aes,
+    },
 ];
 
 /// Finds the provider for a name and type, with Windows' error for each mismatch.
@@ -46,11 +66,20 @@ fn find_csp(name: Option<&str>, prov_type: ProviderType) -> Result<&'static Csp>
     match name.filter(|n| !n.is_empty()) {
         // Provider names are registry keys on Windows: case-insensitive.
         Some(name) => {
-            let csp =
-                CSPS.iter().find(|c| c.name.eq_ignore_ascii_case(name)).ok_or(Error::KeysetNotDef)?;
-            if csp.prov_type == prov_type { Ok(csp) } else { Err(Error::ProvTypeNoMatch) }
+            let csp = CSPS
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(name))
+                .ok_or(Error::KeysetNotDef)?;
+            if csp.prov_type == prov_type {
+                Ok(csp)
+            } else {
+                Err(Error::ProvTypeNoMatch)
+            }
         }
-        None => CSPS.iter().find(|c| c.prov_type == prov_type).ok_or(Error::ProvTypeNotDef),
+        None => CSPS
+            .iter()
+            .find(|c| c.prov_type == prov_type)
+            .ok_or(Error::ProvTypeNotDef),
     }
 }
 
@@ -89,7 +118,8 @@ fn acquire_mode(flags: AcquireFlags) -> Result<Mode> {
     if AcquireFlags::from_bits(flags.bits()).is_none() {
         return Err(Error::BadFlags);
     }
-    let action = flags & (AcquireFlags::NEWKEYSET | AcquireFlags::VERIFYCONTEXT | AcquireFlags::DELETEKEYSET);
+    let action = flags
+        & (AcquireFlags::NEWKEYSET | AcquireFlags::VERIFYCONTEXT | AcquireFlags::DELETEKEYSET);
     if action.is_empty() {
         Ok(Mode::Open)
     } else if action == AcquireFlags::NEWKEYSET {
@@ -104,7 +134,11 @@ fn acquire_mode(flags: AcquireFlags) -> Result<Mode> {
 }
 
 fn keyset_of(flags: AcquireFlags) -> KeySet {
-    if flags.contains(AcquireFlags::MACHINE_KEYSET) { KeySet::Machine } else { KeySet::User }
+    if flags.contains(AcquireFlags::MACHINE_KEYSET) {
+        KeySet::Machine
+    } else {
+        KeySet::User
+    }
 }
 
 /// The container name Windows uses when none is given: the logged-on user's name.
@@ -120,7 +154,10 @@ fn default_container_name() -> String {
 struct OpenContainer {
     store: KeyStore,
     name: String,
-    #[cfg_attr(not(test), expect(dead_code, reason = "key pairs arrive with the RSA issue"))]
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "key pairs arrive with the RSA issue")
+    )]
     id: [u8; 16],
 }
 
@@ -212,7 +249,11 @@ impl Provider {
     /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), cryptoapi::Error>(())
     /// ```
-    #[doc(alias = "CryptAcquireContext", alias = "CryptAcquireContextW", alias = "CryptAcquireContextA")]
+    #[doc(
+        alias = "CryptAcquireContext",
+        alias = "CryptAcquireContextW",
+        alias = "CryptAcquireContextA"
+    )]
     pub fn acquire(
         container: Option<&str>,
         provider: Option<&str>,
@@ -263,7 +304,13 @@ impl Provider {
     /// not implement.
     #[doc(alias = "CRYPT_VERIFYCONTEXT")]
     pub fn verify_context(prov_type: ProviderType) -> Result<Provider> {
-        Ok(Provider::from_context(verify_context(find_csp(None, prov_type)?, prov_type, KeySet::User, false, None)))
+        Ok(Provider::from_context(verify_context(
+            find_csp(None, prov_type)?,
+            prov_type,
+            KeySet::User,
+            false,
+            None,
+        )))
     }
 
     /// The number of live references to this context (clones of this `Provider`).
@@ -298,7 +345,11 @@ impl Provider {
     #[doc(alias = "CryptReleaseContext")]
     pub fn release(self, flags: ReleaseFlags) -> Result<()> {
         drop(self);
-        if flags.bits() == 0 { Ok(()) } else { Err(Error::BadFlags) }
+        if flags.bits() == 0 {
+            Ok(())
+        } else {
+            Err(Error::BadFlags)
+        }
     }
 
     /// Fills `buf` with random bytes from the operating system (`CryptGenRandom`).
@@ -363,7 +414,11 @@ impl Provider {
     #[doc(alias = "PP_UNIQUE_CONTAINER")]
     pub fn unique_container(&self) -> Result<String> {
         let open = self.ctx.container.as_ref().ok_or(Error::BadKeyset)?;
-        Ok(format!("{}_{}", unique_prefix(&open.name), open.store.machine_guid()?))
+        Ok(format!(
+            "{}_{}",
+            unique_prefix(&open.name),
+            open.store.machine_guid()?
+        ))
     }
 
     /// The containers of this context's key set, sorted (`PP_ENUMCONTAINERS`). Works from a
@@ -407,7 +462,14 @@ fn verify_context(
     silent: bool,
     store: Option<&KeyStore>,
 ) -> Context {
-    Context { csp, prov_type, keyset, silent, container: None, verify_store: store.cloned() }
+    Context {
+        csp,
+        prov_type,
+        keyset,
+        silent,
+        container: None,
+        verify_store: store.cloned(),
+    }
 }
 
 /// `CryptAcquireContext` on `store`, or on the default store when `None` (resolved only when a
@@ -428,7 +490,9 @@ pub(crate) fn acquire_in(
         if name.is_some() {
             return Err(Error::BadFlags);
         }
-        return Ok(Provider::from_context(verify_context(csp, prov_type, keyset, silent, store)));
+        return Ok(Provider::from_context(verify_context(
+            csp, prov_type, keyset, silent, store,
+        )));
     }
     let name = match name {
         Some(name) => name.to_owned(),
@@ -443,7 +507,11 @@ pub(crate) fn acquire_in(
         Mode::Create => store.create(keyset, &name)?,
         _ => store.load(keyset, &name)?,
     };
-    let container = OpenContainer { store, name, id: record.id };
+    let container = OpenContainer {
+        store,
+        name,
+        id: record.id,
+    };
     Ok(Provider::from_context(Context {
         csp,
         prov_type,
@@ -541,7 +609,8 @@ mod tests {
     fn provider_lookup_follows_windows_order() {
         use crate::error::codes::*;
         let store = KeyStore::in_memory().unwrap();
-        let t = |name, ty, flags| codes(store.acquire(None, name, ProviderType::from_raw(ty), flags));
+        let t =
+            |name, ty, flags| codes(store.acquire(None, name, ProviderType::from_raw(ty), flags));
         let v = AcquireFlags::VERIFYCONTEXT;
         assert_eq!(t(None, 0, v), NTE_BAD_PROV_TYPE);
         assert_eq!(t(None, 1000, v), NTE_BAD_PROV_TYPE);
@@ -552,7 +621,10 @@ mod tests {
         assert_eq!(t(Some(MS_ENH_RSA_AES_PROV), 1, v), NTE_PROV_TYPE_NO_MATCH);
         assert_eq!(t(Some(MS_DEF_PROV), 1, v), 0);
         let upper = MS_DEF_PROV.to_uppercase();
-        assert_eq!(codes(store.acquire(None, Some(&upper), ProviderType::RSA_FULL, v)), 0);
+        assert_eq!(
+            codes(store.acquire(None, Some(&upper), ProviderType::RSA_FULL, v)),
+            0
+        );
         assert_eq!(t(Some(""), 24, v), 0);
     }
 
@@ -569,9 +641,19 @@ mod tests {
 
     #[test]
     fn unique_container_matches_windows_for_winetest() {
-        assert_eq!(unique_prefix("winetest"), "9d20fd8d05ed2b8455d125d0bf6d6a70");
+        assert_eq!(
+            unique_prefix("winetest"),
+            "9d20fd8d05ed2b8455d125d0bf6d6a70"
+        );
         let store = KeyStore::in_memory().unwrap();
-        let p = store.acquire(Some("winetest"), None, ProviderType::RSA_FULL, AcquireFlags::NEWKEYSET).unwrap();
+        let p = store
+            .acquire(
+                Some("winetest"),
+                None,
+                ProviderType::RSA_FULL,
+                AcquireFlags::NEWKEYSET,
+            )
+            .unwrap();
         let unique = p.unique_container().unwrap();
         assert_eq!(unique.len() + 1, 70); // Windows reports 70 including the NUL
         assert!(unique.starts_with("9d20fd8d05ed2b8455d125d0bf6d6a70_"));
@@ -583,7 +665,12 @@ mod tests {
         use crate::error::codes::*;
         let store = KeyStore::in_memory().unwrap();
         let t = |name: Option<&str>, bits: u32| {
-            codes(store.acquire(name, None, ProviderType::RSA_FULL, AcquireFlags::from_bits_retain(bits)))
+            codes(store.acquire(
+                name,
+                None,
+                ProviderType::RSA_FULL,
+                AcquireFlags::from_bits_retain(bits),
+            ))
         };
         assert_eq!(t(Some("x"), 0xF000_0000), NTE_BAD_FLAGS);
         assert_eq!(t(None, 0xF000_0000 | 8), 0);

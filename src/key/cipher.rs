@@ -10,8 +10,8 @@
 use aes::{Aes128, Aes192, Aes256};
 use cipher::array::Array;
 use cipher::{
-    Block, BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser,
-    InOutBuf, InnerIvInit, IvState, KeyInit, StreamCipher,
+    Block, BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt,
+    BlockSizeUser, InOutBuf, InnerIvInit, IvState, KeyInit, StreamCipher,
 };
 use rc4::Rc4;
 use zeroize::Zeroizing;
@@ -100,7 +100,11 @@ impl Engine {
 
     /// The plaintext of the last block of `buf` (whole blocks), computed without changing any
     /// state: what a final decryption would produce there.
-    pub(crate) fn peek_last_block(&self, mode: CipherMode, buf: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    pub(crate) fn peek_last_block(
+        &self,
+        mode: CipherMode,
+        buf: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>> {
         with_block!(self, b => b.peek_last_block(mode, buf), stream _s => Err(Error::BadKey))
     }
 
@@ -125,7 +129,10 @@ where
 {
     fn new(key: &[u8]) -> Result<Self> {
         let cipher = C::new_from_slice(key).map_err(|_| Error::BadLen)?;
-        Ok(BlockEngine { cipher, chain: Array::default() })
+        Ok(BlockEngine {
+            cipher,
+            chain: Array::default(),
+        })
     }
 
     fn encrypt(&mut self, mode: CipherMode, buf: &mut [u8]) -> Result<()> {
@@ -173,10 +180,15 @@ where
         let last_start = buf.len().checked_sub(bs).ok_or(Error::BadData)?;
         // The register before the last block: the previous ciphertext block, or the live one.
         let prev = match last_start.checked_sub(bs) {
-            Some(start) => Block::<C>::try_from(&buf[start..last_start]).map_err(|_| Error::BadData)?,
+            Some(start) => {
+                Block::<C>::try_from(&buf[start..last_start]).map_err(|_| Error::BadData)?
+            }
             None => self.chain.clone(),
         };
-        let mut probe = BlockEngine { cipher: &self.cipher, chain: prev };
+        let mut probe = BlockEngine {
+            cipher: &self.cipher,
+            chain: prev,
+        };
         let mut last = Zeroizing::new(buf[last_start..].to_vec());
         probe.decrypt_ref(mode, &mut last)?;
         Ok(last)
@@ -209,7 +221,12 @@ where
 
 /// 8-bit CFB over one block's worth of bytes: for each byte the register is encrypted, its first
 /// byte is XORed with the data, and the ciphertext byte is shifted into the register.
-fn cfb8<C: BlockCipherEncrypt>(cipher: &C, register: &mut Block<C>, data: &mut [u8], encrypt: bool) {
+fn cfb8<C: BlockCipherEncrypt>(
+    cipher: &C,
+    register: &mut Block<C>,
+    data: &mut [u8],
+    encrypt: bool,
+) {
     for byte in data {
         let mut keystream = register.clone();
         cipher.encrypt_block(&mut keystream);
@@ -248,7 +265,10 @@ mod tests {
     use super::*;
 
     fn unhex(s: &str) -> Vec<u8> {
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     #[test]
@@ -261,7 +281,10 @@ mod tests {
         let mut buf = unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51");
         e.encrypt(CipherMode::Cbc, &mut buf[..16]).unwrap();
         e.encrypt(CipherMode::Cbc, &mut buf[16..]).unwrap();
-        assert_eq!(buf, unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"));
+        assert_eq!(
+            buf,
+            unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2")
+        );
     }
 
     #[test]

@@ -59,11 +59,13 @@ impl FileStore {
     }
 
     pub(crate) fn data_path(&self, keyset: KeySet, name: &str) -> PathBuf {
-        self.dir(keyset).join(format!("{}.{DATA_EXT}", file_stem(name)))
+        self.dir(keyset)
+            .join(format!("{}.{DATA_EXT}", file_stem(name)))
     }
 
     pub(crate) fn lock_path(&self, keyset: KeySet, name: &str) -> PathBuf {
-        self.dir(keyset).join(format!("{}.{LOCK_EXT}", file_stem(name)))
+        self.dir(keyset)
+            .join(format!("{}.{LOCK_EXT}", file_stem(name)))
     }
 
     /// Creates the root and the key set directory (0700 on Unix) when missing.
@@ -80,7 +82,11 @@ impl FileStore {
     /// Takes the container's writer lock, waiting at most `timeout`.
     pub(crate) fn lock(&self, keyset: KeySet, name: &str, timeout: Duration) -> Result<LockGuard> {
         self.ensure_dir(keyset)?;
-        let file = private_options().read(true).write(true).create(true).open(self.lock_path(keyset, name))?;
+        let file = private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .open(self.lock_path(keyset, name))?;
         let deadline = Instant::now() + timeout;
         let mut pause = Duration::from_millis(1);
         loop {
@@ -154,12 +160,19 @@ impl FileStore {
         for entry in entries {
             let path = entry?.path();
             let is_container = path.extension().is_some_and(|ext| ext == DATA_EXT)
-                && path.file_stem().and_then(|s| s.to_str()).is_some_and(is_stem);
+                && path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(is_stem);
             if !is_container {
                 continue;
             }
-            let Ok(Some(bytes)) = read_optional(&path) else { continue };
-            let Ok(record) = format::decode(&bytes) else { continue };
+            let Ok(Some(bytes)) = read_optional(&path) else {
+                continue;
+            };
+            let Ok(record) = format::decode(&bytes) else {
+                continue;
+            };
             if path.file_stem().and_then(|s| s.to_str()) == Some(file_stem(&record.name).as_str()) {
                 names.push(record.name.clone());
             }
@@ -195,12 +208,22 @@ impl FileStore {
 }
 
 fn parse_guid(bytes: &[u8]) -> Result<String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::KeysetEntryBad)?.trim();
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::KeysetEntryBad)?
+        .trim();
     let well_formed = text.len() == 36
         && text.char_indices().all(|(i, c)| {
-            if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() }
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
         });
-    if well_formed { Ok(text.to_owned()) } else { Err(Error::KeysetEntryBad) }
+    if well_formed {
+        Ok(text.to_owned())
+    } else {
+        Err(Error::KeysetEntryBad)
+    }
 }
 
 /// The file name stem for a container name: lowercase hex SHA-256 of its UTF-8 bytes.
@@ -255,7 +278,10 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("container");
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("container");
     let tmp = temp_path(dir, stem);
     write_synced(&tmp, bytes)?;
     if let Err(err) = fs::rename(&tmp, path) {
@@ -282,7 +308,16 @@ mod tests {
     #[test]
     fn hostile_names_stay_inside_the_key_set_directory() {
         let store = FileStore::new(PathBuf::from("/tmp/root"));
-        for name in ["../../etc/passwd", "a/b\\c", "CON", "nul", "..", ".", "\u{202e}x", "a:b*?"] {
+        for name in [
+            "../../etc/passwd",
+            "a/b\\c",
+            "CON",
+            "nul",
+            "..",
+            ".",
+            "\u{202e}x",
+            "a:b*?",
+        ] {
             let path = store.data_path(KeySet::User, name);
             assert_eq!(path.parent(), Some(Path::new("/tmp/root/user")), "{name}");
             assert!(is_stem(path.file_stem().unwrap().to_str().unwrap()));

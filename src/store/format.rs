@@ -63,7 +63,11 @@ impl Record {
     pub(crate) fn new(name: &str) -> Result<Self> {
         let mut id = [0u8; 16];
         getrandom::fill(&mut id).map_err(|_| Error::SysErr)?;
-        Ok(Record { name: name.to_owned(), id, slots: [None, None] })
+        Ok(Record {
+            name: name.to_owned(),
+            id,
+            slots: [None, None],
+        })
     }
 }
 
@@ -79,9 +83,15 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
 
 /// Serialises a record; the buffer is wiped when dropped because slots hold private keys.
 pub(crate) fn encode(record: &Record) -> Zeroizing<Vec<u8>> {
-    let slot_len: usize = record.slots.iter().flatten().map(|s| 8 + s.blob.len()).sum();
-    let mut out =
-        Zeroizing::new(Vec::with_capacity(30 + record.name.len() + 2 + slot_len + CHECKSUM_LEN));
+    let slot_len: usize = record
+        .slots
+        .iter()
+        .flatten()
+        .map(|s| 8 + s.blob.len())
+        .sum();
+    let mut out = Zeroizing::new(Vec::with_capacity(
+        30 + record.name.len() + 2 + slot_len + CHECKSUM_LEN,
+    ));
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
@@ -172,7 +182,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Record> {
                 if len > MAX_BLOB {
                     return Err(Error::KeysetEntryBad);
                 }
-                Some(Slot { permissions, blob: Zeroizing::new(r.take(len)?.to_vec()) })
+                Some(Slot {
+                    permissions,
+                    blob: Zeroizing::new(r.take(len)?.to_vec()),
+                })
             }
             _ => return Err(Error::KeysetEntryBad),
         };
@@ -180,7 +193,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Record> {
     if !r.bytes.is_empty() {
         return Err(Error::KeysetEntryBad);
     }
-    Ok(Record { name: name.to_owned(), id, slots })
+    Ok(Record {
+        name: name.to_owned(),
+        id,
+        slots,
+    })
 }
 
 #[cfg(test)]
@@ -193,7 +210,10 @@ mod tests {
             name: "wine_test_keyset ✓".into(),
             id: [7; 16],
             slots: [
-                Some(Slot { permissions: 0x3f, blob: Zeroizing::new(vec![1, 2, 3]) }),
+                Some(Slot {
+                    permissions: 0x3f,
+                    blob: Zeroizing::new(vec![1, 2, 3]),
+                }),
                 None,
             ],
         }
@@ -209,12 +229,18 @@ mod tests {
     fn every_truncation_and_bit_flip_is_rejected() {
         let bytes = encode(&sample());
         for len in 0..bytes.len() {
-            assert!(matches!(decode(&bytes[..len]), Err(Error::KeysetEntryBad)), "len {len}");
+            assert!(
+                matches!(decode(&bytes[..len]), Err(Error::KeysetEntryBad)),
+                "len {len}"
+            );
         }
         for i in 0..bytes.len() {
             let mut bad = bytes.to_vec();
             bad[i] ^= 0x01;
-            assert!(matches!(decode(&bad), Err(Error::KeysetEntryBad)), "byte {i}");
+            assert!(
+                matches!(decode(&bad), Err(Error::KeysetEntryBad)),
+                "byte {i}"
+            );
         }
     }
 
@@ -232,14 +258,22 @@ mod tests {
     fn names_are_limited_like_windows() {
         assert!(validate_name(&"a".repeat(260)).is_ok());
         assert!(validate_name(&"é".repeat(260)).is_ok());
-        assert!(matches!(validate_name(&"a".repeat(261)), Err(Error::BadKeysetParam)));
+        assert!(matches!(
+            validate_name(&"a".repeat(261)),
+            Err(Error::BadKeysetParam)
+        ));
         assert!(matches!(validate_name("a\0b"), Err(Error::BadKeysetParam)));
     }
 
     fn arb_slot() -> impl Strategy<Value = Option<Slot>> {
-        proptest::option::of((any::<u32>(), proptest::collection::vec(any::<u8>(), 0..300)).prop_map(
-            |(permissions, blob)| Slot { permissions, blob: Zeroizing::new(blob) },
-        ))
+        proptest::option::of(
+            (any::<u32>(), proptest::collection::vec(any::<u8>(), 0..300)).prop_map(
+                |(permissions, blob)| Slot {
+                    permissions,
+                    blob: Zeroizing::new(blob),
+                },
+            ),
+        )
     }
 
     proptest! {

@@ -203,8 +203,11 @@ impl KeyStore {
             Backend::File(store) => store.list(keyset),
             Backend::Memory(mem) => {
                 let map = mem.lock();
-                let mut names: Vec<String> =
-                    map.keys().filter(|(set, _)| *set == keyset).map(|(_, name)| name.clone()).collect();
+                let mut names: Vec<String> = map
+                    .keys()
+                    .filter(|(set, _)| *set == keyset)
+                    .map(|(_, name)| name.clone())
+                    .collect();
                 names.sort();
                 Ok(names)
             }
@@ -212,7 +215,10 @@ impl KeyStore {
     }
 
     fn with_backend(backend: Backend) -> Self {
-        KeyStore { backend: Arc::new(backend), lock_timeout: DEFAULT_LOCK_TIMEOUT }
+        KeyStore {
+            backend: Arc::new(backend),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+        }
     }
 
     /// Creates an empty container. `NTE_EXISTS` if the name is taken (even by a corrupt file).
@@ -248,7 +254,10 @@ impl KeyStore {
 
     /// Changes the container instance `id` under its lock. `NTE_BAD_KEYSET` if it was deleted
     /// (or deleted and re-created) since the caller opened it: a deleted container stays deleted.
-    #[cfg_attr(not(test), expect(dead_code, reason = "key pairs arrive with the RSA issue"))]
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "key pairs arrive with the RSA issue")
+    )]
     pub(crate) fn update(
         &self,
         keyset: KeySet,
@@ -288,7 +297,11 @@ impl KeyStore {
             }
             Backend::Memory(mem) => mem.lock().remove(&(keyset, name.to_owned())).is_some(),
         };
-        if removed { Ok(()) } else { Err(Error::BadKeyset) }
+        if removed {
+            Ok(())
+        } else {
+            Err(Error::BadKeyset)
+        }
     }
 
     /// The store's stand-in for Windows' `MachineGuid`.
@@ -315,21 +328,36 @@ pub(crate) fn new_guid() -> Result<String> {
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
     bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    ))
 }
 
 fn default_root() -> Result<PathBuf> {
-    if let Some(root) = DEFAULT_ROOT.read().unwrap_or_else(|e| e.into_inner()).clone() {
+    if let Some(root) = DEFAULT_ROOT
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+    {
         return Ok(root);
     }
     if let Some(root) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(root));
     }
-    platform_data_dir().map(|dir| dir.join("cryptoapi")).ok_or(Error::EnvvarNotFound)
+    platform_data_dir()
+        .map(|dir| dir.join("cryptoapi"))
+        .ok_or(Error::EnvvarNotFound)
 }
 
 fn env_dir(var: &str) -> Option<PathBuf> {
-    std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_absolute())
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
 }
 
 #[cfg(windows)]
@@ -344,7 +372,8 @@ fn platform_data_dir() -> Option<PathBuf> {
 
 #[cfg(not(any(windows, target_os = "macos")))]
 fn platform_data_dir() -> Option<PathBuf> {
-    env_dir("XDG_DATA_HOME").or_else(|| env_dir("HOME").map(|home| home.join(".local").join("share")))
+    env_dir("XDG_DATA_HOME")
+        .or_else(|| env_dir("HOME").map(|home| home.join(".local").join("share")))
 }
 
 #[cfg(test)]
@@ -353,36 +382,61 @@ mod tests {
     use crate::store::format::Slot;
     use zeroize::Zeroizing;
 
-    pub(crate) fn temp_root(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
+    fn temp_root(tag: &str) -> PathBuf {
+        std::env::temp_dir().join(format!(
             "cryptoapi-unit-{tag}-{}-{}",
             std::process::id(),
             new_guid().unwrap()
-        ));
-        dir
+        ))
     }
 
     fn slot(byte: u8) -> Slot {
-        Slot { permissions: 0x3f, blob: Zeroizing::new(vec![byte; 4]) }
+        Slot {
+            permissions: 0x3f,
+            blob: Zeroizing::new(vec![byte; 4]),
+        }
     }
 
     fn exercise(store: &KeyStore) {
         let rec = store.create(KeySet::User, "a").unwrap();
-        assert!(matches!(store.create(KeySet::User, "a"), Err(Error::Exists)));
-        assert!(matches!(store.load(KeySet::Machine, "a"), Err(Error::BadKeyset)));
-        store.update(KeySet::User, "a", rec.id, |r| r.slots[0] = Some(slot(9))).unwrap();
-        assert_eq!(store.load(KeySet::User, "a").unwrap().slots[0], Some(slot(9)));
+        assert!(matches!(
+            store.create(KeySet::User, "a"),
+            Err(Error::Exists)
+        ));
+        assert!(matches!(
+            store.load(KeySet::Machine, "a"),
+            Err(Error::BadKeyset)
+        ));
+        store
+            .update(KeySet::User, "a", rec.id, |r| r.slots[0] = Some(slot(9)))
+            .unwrap();
+        assert_eq!(
+            store.load(KeySet::User, "a").unwrap().slots[0],
+            Some(slot(9))
+        );
         store.create(KeySet::Machine, "b").unwrap();
         assert_eq!(store.containers(KeySet::User).unwrap(), ["a"]);
         assert_eq!(store.containers(KeySet::Machine).unwrap(), ["b"]);
         store.remove(KeySet::User, "a").unwrap();
-        assert!(matches!(store.remove(KeySet::User, "a"), Err(Error::BadKeyset)));
+        assert!(matches!(
+            store.remove(KeySet::User, "a"),
+            Err(Error::BadKeyset)
+        ));
         // An update from a context that opened the deleted container must not resurrect it...
-        assert!(matches!(store.update(KeySet::User, "a", rec.id, |_| {}), Err(Error::BadKeyset)));
-        assert!(matches!(store.load(KeySet::User, "a"), Err(Error::BadKeyset)));
+        assert!(matches!(
+            store.update(KeySet::User, "a", rec.id, |_| {}),
+            Err(Error::BadKeyset)
+        ));
+        assert!(matches!(
+            store.load(KeySet::User, "a"),
+            Err(Error::BadKeyset)
+        ));
         // ...nor write into a new container that took its name.
         store.create(KeySet::User, "a").unwrap();
-        assert!(matches!(store.update(KeySet::User, "a", rec.id, |_| {}), Err(Error::BadKeyset)));
+        assert!(matches!(
+            store.update(KeySet::User, "a", rec.id, |_| {}),
+            Err(Error::BadKeyset)
+        ));
         assert_eq!(store.machine_guid().unwrap(), store.machine_guid().unwrap());
     }
 
@@ -407,7 +461,10 @@ mod tests {
         store.create(KeySet::User, "p").unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&root.join("user")), 0o700);
-        assert_eq!(mode(&store.container_path(KeySet::User, "p").unwrap()), 0o600);
+        assert_eq!(
+            mode(&store.container_path(KeySet::User, "p").unwrap()),
+            0o600
+        );
         assert_eq!(mode(&store.lock_path(KeySet::User, "p").unwrap()), 0o600);
         std::fs::remove_dir_all(&root).unwrap();
     }
@@ -422,8 +479,14 @@ mod tests {
         let last = bytes.len() - 1;
         bytes[last] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(store.load(KeySet::User, "c"), Err(Error::KeysetEntryBad)));
-        assert!(matches!(store.create(KeySet::User, "c"), Err(Error::Exists)));
+        assert!(matches!(
+            store.load(KeySet::User, "c"),
+            Err(Error::KeysetEntryBad)
+        ));
+        assert!(matches!(
+            store.create(KeySet::User, "c"),
+            Err(Error::Exists)
+        ));
         assert_eq!(std::fs::read(&path).unwrap(), bytes);
         assert!(store.containers(KeySet::User).unwrap().is_empty());
         store.remove(KeySet::User, "c").unwrap();
@@ -438,7 +501,10 @@ mod tests {
         let from = store.container_path(KeySet::User, "real").unwrap();
         let to = store.container_path(KeySet::User, "fake").unwrap();
         std::fs::copy(&from, &to).unwrap();
-        assert!(matches!(store.load(KeySet::User, "fake"), Err(Error::KeysetEntryBad)));
+        assert!(matches!(
+            store.load(KeySet::User, "fake"),
+            Err(Error::KeysetEntryBad)
+        ));
         assert_eq!(store.containers(KeySet::User).unwrap(), ["real"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
@@ -458,6 +524,55 @@ mod tests {
         drop(lock);
         store.remove(KeySet::User, "l").unwrap();
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    const CHILD_ROOT: &str = "CRYPTOAPI_UNIT_CHILD_ROOT";
+
+    /// Another process sees a slot written here at once, and its own write is seen here.
+    #[test]
+    fn slot_changes_cross_processes() {
+        let root = temp_root("xproc");
+        let store = KeyStore::at(&root);
+        let rec = store.create(KeySet::User, "shared").unwrap();
+        store
+            .update(KeySet::User, "shared", rec.id, |r| {
+                r.slots[0] = Some(slot(1))
+            })
+            .unwrap();
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "store::tests::child_updates_slots",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ROOT, &root)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "child failed: {stdout}"
+        );
+        let after = store.load(KeySet::User, "shared").unwrap();
+        assert_eq!(after.slots, [Some(slot(1)), Some(slot(2))]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    #[ignore = "child process of slot_changes_cross_processes"]
+    fn child_updates_slots() {
+        let Some(root) = std::env::var_os(CHILD_ROOT) else {
+            return;
+        };
+        let store = KeyStore::at(PathBuf::from(root));
+        let rec = store.load(KeySet::User, "shared").unwrap();
+        assert_eq!(rec.slots[0], Some(slot(1)));
+        store
+            .update(KeySet::User, "shared", rec.id, |r| {
+                r.slots[1] = Some(slot(2))
+            })
+            .unwrap();
     }
 
     #[test]
