@@ -71,11 +71,7 @@ impl FileStore {
     /// Creates the root and the key set directory (0700 on Unix) when missing.
     fn ensure_dir(&self, keyset: KeySet) -> Result<PathBuf> {
         let dir = self.dir(keyset);
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&dir)?;
+        create_private_dir(&dir)?;
         Ok(dir)
     }
 
@@ -87,17 +83,20 @@ impl FileStore {
             .write(true)
             .create(true)
             .open(self.lock_path(keyset, name))?;
-        let deadline = Instant::now() + timeout;
+        // A timeout too large to add to the clock (Duration::MAX) means "wait as long as it takes".
+        let deadline = Instant::now().checked_add(timeout);
         let mut pause = Duration::from_millis(1);
         loop {
             match file.try_lock() {
                 Ok(()) => return Ok(LockGuard { _file: file }),
                 Err(fs::TryLockError::WouldBlock) => {
                     let now = Instant::now();
-                    if now >= deadline {
-                        return Err(Error::Busy);
-                    }
-                    std::thread::sleep(pause.min(deadline - now));
+                    let left = match deadline {
+                        Some(deadline) if now >= deadline => return Err(Error::Busy),
+                        Some(deadline) => deadline - now,
+                        None => pause,
+                    };
+                    std::thread::sleep(pause.min(left));
                     pause = (pause * 2).min(Duration::from_millis(25));
                 }
                 Err(fs::TryLockError::Error(err)) => return Err(err.into()),
@@ -187,7 +186,7 @@ impl FileStore {
         if let Some(bytes) = read_optional(&path)? {
             return parse_guid(&bytes);
         }
-        fs::create_dir_all(&self.root)?;
+        create_private_dir(&self.root)?;
         let guid = super::new_guid()?;
         let tmp = temp_path(&self.root, "machine-guid");
         write_synced(&tmp, guid.as_bytes())?;
@@ -241,6 +240,16 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 fn is_stem(stem: &str) -> bool {
     stem.len() == 64 && stem.bytes().all(|b| HEX.contains(&b))
+}
+
+/// Creates `dir` and its missing parents, private to the owner (0700 on Unix).
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    Ok(())
 }
 
 /// Options for files only the owner may read (0600 on Unix).

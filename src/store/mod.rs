@@ -226,6 +226,11 @@ impl KeyStore {
         let record = Record::new(name)?;
         match &*self.backend {
             Backend::File(store) => {
+                // An existing name is refused without waiting for (or creating) a lock; the
+                // check is repeated under the lock, which decides a race.
+                if store.exists(keyset, name)? {
+                    return Err(Error::Exists);
+                }
                 let _guard = store.lock(keyset, name, self.lock_timeout)?;
                 if store.exists(keyset, name)? {
                     return Err(Error::Exists);
@@ -292,6 +297,10 @@ impl KeyStore {
     pub(crate) fn remove(&self, keyset: KeySet, name: &str) -> Result<()> {
         let removed = match &*self.backend {
             Backend::File(store) => {
+                // A missing container is refused without creating a lock file (or directories).
+                if !store.exists(keyset, name)? {
+                    return Err(Error::BadKeyset);
+                }
                 let _guard = store.lock(keyset, name, self.lock_timeout)?;
                 store.remove(keyset, name)?
             }
