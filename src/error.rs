@@ -292,6 +292,17 @@ impl From<io::Error> for Error {
     }
 }
 
+/// An [`Error`] as an [`io::Error`], for `std::io` adapters ([`Hash`](crate::Hash) is an
+/// [`io::Write`]); an [`Error::Io`] gives back the original error.
+impl From<Error> for io::Error {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::Io(inner) => inner,
+            other => io::Error::other(other),
+        }
+    }
+}
+
 /// `std::result::Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

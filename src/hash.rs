@@ -1,24 +1,42 @@
-//! Hash objects (`HCRYPTHASH`).
+//! Hash objects (`HCRYPTHASH`): plain hashes, HMAC, CBC-MAC and SSL3's MD5 ‖ SHA-1.
+
+mod hmac;
+mod mac;
 
 use std::fmt;
+use std::io;
 
-use digest::Digest;
+use zeroize::Zeroizing;
 
 use crate::alg::{AlgId, offers_hash};
 use crate::error::{Error, Result};
 use crate::key::Key;
 use crate::provider::Provider;
+use hmac::Hmac;
+pub use hmac::HmacInfo;
+use mac::Mac;
 
 /// `CRYPT_USERDATA`: the only flag `CryptHashData` accepts.
 pub const CRYPT_USERDATA: u32 = 0x1;
+/// `CRYPT_LITTLE_ENDIAN`: the only flag `CryptHashSessionKey` accepts.
+pub const CRYPT_LITTLE_ENDIAN: u32 = 0x1;
+/// `HP_ALGID`: the hash's algorithm, for [`Hash::param`].
+pub const HP_ALGID: u32 = 0x1;
+/// `HP_HASHVAL`: the hash value, for [`Hash::param`].
+pub const HP_HASHVAL: u32 = 0x2;
+/// `HP_HASHSIZE`: the value's size in bytes, for [`Hash::param`].
+pub const HP_HASHSIZE: u32 = 0x4;
+/// Size of a `CALG_SSL3_SHAMD5` value: MD5 ‖ SHA-1.
+const SSL3_SHAMD5_LEN: usize = 36;
 
 /// A hash object (`HCRYPTHASH`), borrowing the [`Provider`] it was created from.
 ///
-/// Feed it with [`hash_data`](Hash::hash_data); [`value`](Hash::value) finishes it and returns
-/// the hash, as reading `HP_HASHVAL` does on Windows (more data is then refused with
-/// `NTE_BAD_HASH_STATE`; the value can be read again). [`duplicate`](Hash::duplicate) copies the
-/// state mid-stream. A `Hash` is `Send`, so it can move between threads and live across
-/// `.await`.
+/// Feed it with [`hash_data`](Hash::hash_data) or through [`std::io::Write`];
+/// [`value`](Hash::value) finishes it and returns the hash, as reading `HP_HASHVAL` does on
+/// Windows (more data is then refused with `NTE_BAD_HASH_STATE`; the value can be read again).
+/// [`duplicate`](Hash::duplicate) copies the state mid-stream. A `Hash` is `Send`, so it can
+/// move between threads and live across `.await`. Keyed state (HMAC and MAC keys) is wiped on
+/// drop, and `Debug` shows only the algorithm.
 ///
 /// ```
 /// use cryptoapi::{AlgId, Provider, ProviderType};
@@ -29,18 +47,43 @@ pub const CRYPT_USERDATA: u32 = 0x1;
 /// assert_eq!(hash.value()?[..4], [0x90, 0x01, 0x50, 0x98]);
 /// # Ok::<(), cryptoapi::Error>(())
 /// ```
+///
+/// Hashing a file:
+///
+/// ```no_run
+/// use cryptoapi::{AlgId, Provider, ProviderType};
+///
+/// let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+/// let mut hash = prov.create_hash(AlgId::SHA_256, None)?;
+/// std::io::copy(&mut std::fs::File::open("archive.bin")?, &mut hash)?;
+/// println!("{:02x?}", hash.value()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[doc(alias = "HCRYPTHASH")]
 pub struct Hash<'p> {
     prov: &'p Provider,
     alg: AlgId,
     state: State,
-    /// Set once the value was read: the hash is finished.
-    value: Option<Vec<u8>>,
+    /// Set once the value was read or set: the hash is finished.
+    value: Option<Zeroizing<Vec<u8>>>,
 }
 
-/// The running state of each hash algorithm.
-#[derive(Clone)]
+/// What each kind of hash object keeps.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "plain hashes are the hot path: boxing their state would add an allocation per hash"
+)]
 enum State {
+    Digest(Digest),
+    Hmac(Box<Hmac>),
+    Mac(Box<Mac>),
+    /// `CALG_SSL3_SHAMD5`: no state, its value is set.
+    Ssl3,
+}
+
+/// The running state of a plain hash.
+#[derive(Clone)]
+pub(crate) enum Digest {
     Md2(md2::Md2),
     Md4(md4::Md4),
     Md5(md5::Md5),
@@ -50,72 +93,97 @@ enum State {
     Sha512(sha2::Sha512),
 }
 
-/// Runs `$body` with `$d` bound to the concrete digest inside a [`State`].
+/// Runs `$body` with `$d` bound to the concrete hasher inside a [`Digest`].
 macro_rules! with_digest {
-    ($state:expr, $d:ident => $body:expr) => {
-        match $state {
-            State::Md2($d) => $body,
-            State::Md4($d) => $body,
-            State::Md5($d) => $body,
-            State::Sha1($d) => $body,
-            State::Sha256($d) => $body,
-            State::Sha384($d) => $body,
-            State::Sha512($d) => $body,
+    ($digest:expr, $d:ident => $body:expr) => {
+        match $digest {
+            Digest::Md2($d) => $body,
+            Digest::Md4($d) => $body,
+            Digest::Md5($d) => $body,
+            Digest::Sha1($d) => $body,
+            Digest::Sha256($d) => $body,
+            Digest::Sha384($d) => $body,
+            Digest::Sha512($d) => $body,
         }
     };
 }
 
-impl State {
-    fn new(alg: AlgId) -> Option<State> {
+impl Digest {
+    pub(crate) fn new(alg: AlgId) -> Option<Digest> {
+        use digest::Digest as _;
         Some(match alg {
-            AlgId::MD2 => State::Md2(Digest::new()),
-            AlgId::MD4 => State::Md4(Digest::new()),
-            AlgId::MD5 => State::Md5(Digest::new()),
-            AlgId::SHA1 => State::Sha1(Digest::new()),
-            AlgId::SHA_256 => State::Sha256(Digest::new()),
-            AlgId::SHA_384 => State::Sha384(Digest::new()),
-            AlgId::SHA_512 => State::Sha512(Digest::new()),
+            AlgId::MD2 => Digest::Md2(md2::Md2::new()),
+            AlgId::MD4 => Digest::Md4(md4::Md4::new()),
+            AlgId::MD5 => Digest::Md5(md5::Md5::new()),
+            AlgId::SHA1 => Digest::Sha1(sha1::Sha1::new()),
+            AlgId::SHA_256 => Digest::Sha256(sha2::Sha256::new()),
+            AlgId::SHA_384 => Digest::Sha384(sha2::Sha384::new()),
+            AlgId::SHA_512 => Digest::Sha512(sha2::Sha512::new()),
             _ => return None,
         })
     }
 
-    fn size(&self) -> usize {
-        fn size_of<D: Digest>(_: &D) -> usize {
-            <D as Digest>::output_size()
+    pub(crate) fn size(&self) -> usize {
+        fn size_of<D: digest::Digest>(_: &D) -> usize {
+            <D as digest::Digest>::output_size()
         }
         with_digest!(self, d => size_of(d))
     }
 
-    fn update(&mut self, data: &[u8]) {
-        with_digest!(self, d => Digest::update(d, data));
+    /// The hash's block size in bytes (64, or 128 for SHA-384/512; 16 for MD2).
+    pub(crate) fn block_size(&self) -> usize {
+        fn block_of<D: digest::block_api::BlockSizeUser>(_: &D) -> usize {
+            D::block_size()
+        }
+        with_digest!(self, d => block_of(d))
     }
 
-    fn finalize(&mut self) -> Vec<u8> {
-        with_digest!(self, d => Digest::finalize_reset(d).to_vec())
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        with_digest!(self, d => digest::Digest::update(d, data));
     }
+
+    pub(crate) fn finalize(&mut self) -> Zeroizing<Vec<u8>> {
+        with_digest!(self, d => Zeroizing::new(digest::Digest::finalize_reset(d).to_vec()))
+    }
+}
+
+/// One hash of `data` with a plain hash algorithm; `None` for other algorithms.
+pub(crate) fn digest(alg: AlgId, data: &[u8]) -> Option<Vec<u8>> {
+    let mut digest = Digest::new(alg)?;
+    digest.update(data);
+    Some(digest.finalize().to_vec())
 }
 
 impl Provider {
     /// Creates a hash object (`CryptCreateHash`).
     ///
-    /// Every provider offers MD2, MD4, MD5 and SHA-1; `PROV_RSA_AES` adds SHA-256, SHA-384 and
-    /// SHA-512. `key` is for keyed hashes and must be `None` for these.
+    /// * Plain hashes: MD2, MD4, MD5 and SHA-1 on every provider, SHA-256/384/512 on
+    ///   `PROV_RSA_AES`. `key` must be `None`.
+    /// * `CALG_HMAC` takes a session key, whose bytes (without salt) are the HMAC key; choose
+    ///   the inner hash with [`Hash::set_hmac_info`] before hashing.
+    /// * `CALG_MAC` takes a block-cipher key: the value is the last block of a CBC encryption of
+    ///   the padded data under the key's IV, independent of the key's own chaining state (as on
+    ///   Windows 8 and later).
+    /// * `CALG_SSL3_SHAMD5` takes no data; its 36-byte value is set with [`Hash::set_value`].
     ///
     /// # Errors
     ///
     /// * `NTE_BAD_ALGID`: the provider does not offer `alg` as a hash (SHA-2 on
-    ///   `PROV_RSA_FULL`, a cipher id, ...), or it is a keyed or special hash (`CALG_HMAC`,
-    ///   `CALG_MAC`, `CALG_SSL3_SHAMD5`) this version does not implement yet;
-    /// * `NTE_BAD_KEY`: a key was given for an unkeyed hash.
+    ///   `PROV_RSA_FULL`, a cipher id, ...);
+    /// * `NTE_BAD_KEY`: `CALG_HMAC` or `CALG_MAC` without a key, `CALG_MAC` with a stream key,
+    ///   or a key given for an unkeyed hash.
     #[doc(alias = "CryptCreateHash")]
     pub fn create_hash(&self, alg: AlgId, key: Option<&Key<'_>>) -> Result<Hash<'_>> {
         if !offers_hash(self.ctx.csp.personality, alg) {
             return Err(Error::BadAlgId);
         }
-        let state = State::new(alg).ok_or(Error::BadAlgId)?;
-        if key.is_some() {
-            return Err(Error::BadKey);
-        }
+        let state = match (alg, key) {
+            (AlgId::HMAC, Some(key)) => State::Hmac(Box::new(Hmac::new(key.key_bytes()))),
+            (AlgId::MAC, Some(key)) => State::Mac(Box::new(Mac::new(key)?)),
+            (AlgId::HMAC | AlgId::MAC, None) | (_, Some(_)) => return Err(Error::BadKey),
+            (AlgId::SSL3_SHAMD5, None) => State::Ssl3,
+            (_, None) => State::Digest(Digest::new(alg).ok_or(Error::BadAlgId)?),
+        };
         Ok(Hash {
             prov: self,
             alg,
@@ -130,13 +198,18 @@ impl<'p> Hash<'p> {
     ///
     /// # Errors
     ///
-    /// `NTE_BAD_HASH_STATE` once the value has been read.
+    /// * `NTE_BAD_HASH_STATE`: the value has been read or set, or an HMAC has no
+    ///   [`HmacInfo`] yet;
+    /// * `NTE_BAD_ALGID`: a `CALG_SSL3_SHAMD5` hash, which takes no data.
     #[doc(alias = "CryptHashData")]
     pub fn hash_data(&mut self, data: &[u8]) -> Result<()> {
-        if self.value.is_some() {
-            return Err(Error::BadHashState);
+        self.check_accepts_data()?;
+        match &mut self.state {
+            State::Digest(d) => d.update(data),
+            State::Hmac(h) => h.update(data)?,
+            State::Mac(m) => m.update(data)?,
+            State::Ssl3 => return Err(Error::BadAlgId),
         }
-        self.state.update(data);
         Ok(())
     }
 
@@ -160,11 +233,101 @@ impl<'p> Hash<'p> {
     ///
     /// # Errors
     ///
-    /// None for the hashes this version implements; the `Result` is kept for the keyed hashes.
+    /// `NTE_BAD_HASH_STATE` for an HMAC without [`HmacInfo`], or a `CALG_SSL3_SHAMD5` hash whose
+    /// value was never set.
     #[doc(alias = "CryptGetHashParam", alias = "HP_HASHVAL")]
     pub fn value(&mut self) -> Result<Vec<u8>> {
-        let state = &mut self.state;
-        Ok(self.value.get_or_insert_with(|| state.finalize()).clone())
+        if let Some(value) = &self.value {
+            return Ok(value.to_vec());
+        }
+        let value = match &mut self.state {
+            State::Digest(d) => d.finalize(),
+            State::Hmac(h) => h.finalize()?,
+            State::Mac(m) => m.finalize()?,
+            State::Ssl3 => return Err(Error::BadHashState),
+        };
+        let out = value.to_vec();
+        self.value = Some(value);
+        Ok(out)
+    }
+
+    /// Sets the hash value and finishes the hash (`CryptSetHashParam(HP_HASHVAL)`), as done to
+    /// load a `CALG_SSL3_SHAMD5` value (MD5 ‖ SHA-1 of the handshake) before signing.
+    ///
+    /// # Errors
+    ///
+    /// `NTE_BAD_LEN` when `value` is not [`size`](Hash::size) bytes long.
+    #[doc(alias = "CryptSetHashParam", alias = "HP_HASHVAL")]
+    pub fn set_value(&mut self, value: &[u8]) -> Result<()> {
+        if value.len() != self.size() {
+            return Err(Error::BadLen);
+        }
+        self.value = Some(Zeroizing::new(value.to_vec()));
+        Ok(())
+    }
+
+    /// Chooses an HMAC's inner hash and pad strings (`CryptSetHashParam(HP_HMAC_INFO)`); call it
+    /// before hashing data.
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_FAIL`: not a `CALG_HMAC` hash (Windows' answer for a hash without a key);
+    /// * `NTE_BAD_ALGID`: the inner hash is not a plain hash this provider offers;
+    /// * `NTE_BAD_HASH_STATE`: data was already hashed, or the hash is finished.
+    #[doc(alias = "CryptSetHashParam", alias = "HP_HMAC_INFO")]
+    pub fn set_hmac_info(&mut self, info: &HmacInfo) -> Result<()> {
+        let State::Hmac(hmac) = &mut self.state else {
+            return Err(Error::Fail);
+        };
+        if self.value.is_some() {
+            return Err(Error::BadHashState);
+        }
+        if !offers_hash(self.prov.ctx.csp.personality, info.hash_alg()) {
+            return Err(Error::BadAlgId);
+        }
+        hmac.set_info(info)
+    }
+
+    /// Hashes a session key's bytes (`CryptHashSessionKey`): the key bytes without salt, in
+    /// reversed order (the big-endian view Windows uses) unless `flags` is
+    /// [`CRYPT_LITTLE_ENDIAN`].
+    ///
+    /// # Errors
+    ///
+    /// `NTE_BAD_FLAGS` for other flags, then as [`hash_data`](Hash::hash_data).
+    #[doc(alias = "CryptHashSessionKey")]
+    pub fn hash_session_key(&mut self, key: &Key<'_>, flags: u32) -> Result<()> {
+        if flags & !CRYPT_LITTLE_ENDIAN != 0 {
+            return Err(Error::BadFlags);
+        }
+        let mut bytes = Zeroizing::new(key.key_bytes().to_vec());
+        if flags & CRYPT_LITTLE_ENDIAN == 0 {
+            bytes.reverse();
+        }
+        self.hash_data(&bytes)
+    }
+
+    /// `CryptGetHashParam` by raw parameter id: `HP_ALGID` and `HP_HASHSIZE` as 4
+    /// little-endian bytes, `HP_HASHVAL` as the value (which finishes the hash).
+    ///
+    /// # Errors
+    ///
+    /// `NTE_BAD_FLAGS` when `flags` is not 0, `NTE_BAD_TYPE` for another parameter, and those of
+    /// [`value`](Hash::value) for `HP_HASHVAL`.
+    #[doc(alias = "CryptGetHashParam")]
+    pub fn param(&mut self, param: u32, flags: u32) -> Result<Vec<u8>> {
+        if flags != 0 {
+            return Err(Error::BadFlags);
+        }
+        match param {
+            HP_ALGID => Ok(self.alg.raw().to_le_bytes().to_vec()),
+            HP_HASHSIZE => Ok(u32::try_from(self.size())
+                .unwrap_or(0)
+                .to_le_bytes()
+                .to_vec()),
+            HP_HASHVAL => self.value(),
+            _ => Err(Error::BadType),
+        }
     }
 
     /// The algorithm (`HP_ALGID`).
@@ -174,24 +337,37 @@ impl<'p> Hash<'p> {
         self.alg
     }
 
-    /// The size of the value in bytes (`HP_HASHSIZE`), available before any data.
+    /// The size of the value in bytes (`HP_HASHSIZE`), available before any data. An HMAC has
+    /// its inner hash's size once [`HmacInfo`] is set (0 before); a MAC has its cipher's block
+    /// size.
     #[doc(alias = "HP_HASHSIZE")]
     #[must_use]
     pub fn size(&self) -> usize {
-        self.state.size()
+        match &self.state {
+            State::Digest(d) => d.size(),
+            State::Hmac(h) => h.size(),
+            State::Mac(m) => m.size(),
+            State::Ssl3 => SSL3_SHAMD5_LEN,
+        }
     }
 
     /// An independent copy of the hash with its current state (`CryptDuplicateHash`).
     ///
     /// # Errors
     ///
-    /// None for the hashes this version implements; the `Result` mirrors Windows.
+    /// None in practice; the `Result` mirrors Windows.
     #[doc(alias = "CryptDuplicateHash")]
     pub fn duplicate(&self) -> Result<Hash<'p>> {
+        let state = match &self.state {
+            State::Digest(d) => State::Digest(d.clone()),
+            State::Hmac(h) => State::Hmac(Box::new((**h).clone())),
+            State::Mac(m) => State::Mac(Box::new(m.duplicate()?)),
+            State::Ssl3 => State::Ssl3,
+        };
         Ok(Hash {
             prov: self.prov,
             alg: self.alg,
-            state: self.state.clone(),
+            state,
             value: self.value.clone(),
         })
     }
@@ -213,6 +389,39 @@ impl<'p> Hash<'p> {
     pub fn provider(&self) -> &'p Provider {
         self.prov
     }
+
+    /// `NTE_BAD_HASH_STATE` once finished: the check every data-adding call makes first.
+    pub(crate) fn check_accepts_data(&self) -> Result<()> {
+        if self.value.is_some() {
+            Err(Error::BadHashState)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The plain hash algorithm behind this hash (an HMAC's inner hash), used by key
+    /// derivation's expansion step.
+    pub(crate) fn digest_alg(&self) -> Option<AlgId> {
+        match &self.state {
+            State::Digest(_) => Some(self.alg),
+            State::Hmac(h) => h.inner_alg(),
+            State::Mac(_) | State::Ssl3 => None,
+        }
+    }
+}
+
+/// Feeding a hash as a byte sink: `std::io::copy(&mut reader, &mut hash)`.
+///
+/// Errors from [`Hash::hash_data`] surface as [`io::Error`]s wrapping the [`Error`].
+impl io::Write for Hash<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.hash_data(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl fmt::Debug for Hash<'_> {
@@ -228,6 +437,7 @@ impl fmt::Debug for Hash<'_> {
 mod tests {
     use super::*;
     use crate::alg::ProviderType;
+    use crate::key::KeyFlags;
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -262,6 +472,7 @@ mod tests {
             (AlgId::SHA_256, 32),
             (AlgId::SHA_384, 48),
             (AlgId::SHA_512, 64),
+            (AlgId::SSL3_SHAMD5, 36),
         ] {
             assert_eq!(aes.create_hash(alg, None).unwrap().size(), size);
         }
@@ -299,6 +510,100 @@ mod tests {
         assert_eq!(
             format!("{h:?}"),
             "Hash { alg: CALG_SHA_256, finished: true, .. }"
+        );
+    }
+
+    #[test]
+    fn ssl3_shamd5_takes_a_value_not_data() {
+        let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
+        let mut h = prov.create_hash(AlgId::SSL3_SHAMD5, None).unwrap();
+        assert!(matches!(h.hash_data(b"x"), Err(Error::BadAlgId)));
+        assert!(matches!(h.value(), Err(Error::BadHashState)));
+        assert!(matches!(h.set_value(&[1; 35]), Err(Error::BadLen)));
+        h.set_value(&[1; 36]).unwrap();
+        assert_eq!(h.value().unwrap(), vec![1; 36]);
+    }
+
+    #[test]
+    fn keyed_hashes_need_the_right_key() {
+        let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
+        let rc4 = prov.gen_key(AlgId::RC4, KeyFlags::empty()).unwrap();
+        assert!(matches!(
+            prov.create_hash(AlgId::HMAC, None),
+            Err(Error::BadKey)
+        ));
+        assert!(matches!(
+            prov.create_hash(AlgId::MAC, None),
+            Err(Error::BadKey)
+        ));
+        assert!(matches!(
+            prov.create_hash(AlgId::MAC, Some(&rc4)),
+            Err(Error::BadKey)
+        ));
+        assert!(matches!(
+            prov.create_hash(AlgId::MD5, Some(&rc4)),
+            Err(Error::BadKey)
+        ));
+        let mut hmac = prov.create_hash(AlgId::HMAC, Some(&rc4)).unwrap();
+        assert!(matches!(hmac.hash_data(b"x"), Err(Error::BadHashState)));
+        let mut md5 = prov.create_hash(AlgId::MD5, None).unwrap();
+        assert!(matches!(
+            md5.set_hmac_info(&HmacInfo::new(AlgId::SHA1)),
+            Err(Error::Fail)
+        ));
+        assert!(matches!(
+            hmac.set_hmac_info(&HmacInfo::new(AlgId::SHA_256)),
+            Err(Error::BadAlgId)
+        ));
+        hmac.set_hmac_info(&HmacInfo::new(AlgId::SHA1)).unwrap();
+        assert_eq!(hmac.size(), 20);
+    }
+
+    #[test]
+    fn session_key_bytes_are_hashed_reversed_by_default() {
+        let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
+        let key = prov.gen_key(AlgId::RC4, KeyFlags::EXPORTABLE).unwrap();
+        let raw = key.key_bytes().to_vec();
+        let mut reversed = raw.clone();
+        reversed.reverse();
+        let mut h = prov.create_hash(AlgId::MD5, None).unwrap();
+        h.hash_session_key(&key, 0).unwrap();
+        assert_eq!(h.value().unwrap(), digest(AlgId::MD5, &reversed).unwrap());
+        let mut h = prov.create_hash(AlgId::MD5, None).unwrap();
+        h.hash_session_key(&key, CRYPT_LITTLE_ENDIAN).unwrap();
+        assert_eq!(h.value().unwrap(), digest(AlgId::MD5, &raw).unwrap());
+        let mut h = prov.create_hash(AlgId::MD5, None).unwrap();
+        assert!(matches!(h.hash_session_key(&key, 2), Err(Error::BadFlags)));
+    }
+
+    #[test]
+    fn raw_params() {
+        let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
+        let mut h = prov.create_hash(AlgId::SHA1, None).unwrap();
+        assert_eq!(h.param(HP_ALGID, 0).unwrap(), 0x8004u32.to_le_bytes());
+        assert_eq!(h.param(HP_HASHSIZE, 0).unwrap(), 20u32.to_le_bytes());
+        assert!(matches!(h.param(HP_HASHVAL, 1), Err(Error::BadFlags)));
+        assert!(matches!(h.param(3, 0), Err(Error::BadType)));
+        assert_eq!(h.param(HP_HASHVAL, 0).unwrap().len(), 20);
+    }
+
+    #[test]
+    fn io_write_and_copy() {
+        use std::io::Write;
+        let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
+        let mut h = prov.create_hash(AlgId::SHA1, None).unwrap();
+        std::io::copy(&mut &b"abc"[..], &mut h).unwrap();
+        h.flush().unwrap();
+        assert_eq!(
+            hex(&h.value().unwrap()),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        let err = h.write(b"more").unwrap_err();
+        assert_eq!(
+            err.get_ref()
+                .and_then(|e| e.downcast_ref::<Error>())
+                .map(Error::code),
+            Some(0x8009_000C)
         );
     }
 }

@@ -1,6 +1,9 @@
 //! Key objects (`HCRYPTKEY`): session keys and their parameters.
 
 mod cipher;
+mod crypt;
+mod derive;
+mod params;
 
 use std::fmt;
 
@@ -8,9 +11,13 @@ use bitflags::bitflags;
 use zeroize::Zeroizing;
 
 use crate::alg::{AlgId, Personality, key_lengths};
+use crate::blob::BlobType;
 use crate::error::{Error, Result};
+use crate::hash::Hash;
 use crate::provider::Provider;
-use cipher::Engine;
+pub(crate) use cipher::Engine;
+pub use crypt::CRYPT_OAEP;
+pub use params::PKCS5_PADDING;
 
 bitflags! {
     /// `dwFlags` of `CryptGenKey`, `CryptDeriveKey` and `CryptImportKey`.
@@ -152,9 +159,12 @@ impl CipherMode {
 }
 
 /// Default permissions of every key: everything but export and the key-wrapping rights.
+/// Default permissions of every key: everything but export and the key-wrapping rights.
 const DEFAULT_PERMISSIONS: KeyPermissions = KeyPermissions::from_bits_retain(0x3B);
 /// Length of the zero salt a 40-bit RC2/RC4 key carries, and of a created salt.
 const SALT_LEN: usize = 11;
+/// Longest salt `KP_SALT_EX` accepts.
+const MAX_SALT_EX: usize = 24;
 
 /// A session key (`HCRYPTKEY`), borrowing the [`Provider`] it was created from.
 ///
@@ -181,77 +191,246 @@ pub struct Key<'p> {
     key: Zeroizing<Vec<u8>>,
     /// RC2/RC4 salt; part of the cipher key after the key bytes.
     salt: Zeroizing<Vec<u8>>,
+    /// RC2's effective key length in bits.
+    effective_bits: u32,
     iv: Vec<u8>,
     mode: CipherMode,
     permissions: KeyPermissions,
-    engine: Engine,
+    /// Fixed at creation: clearing `CRYPT_EXPORT` later has no effect, as on Windows.
+    exportable: bool,
+    block_len: usize,
+    /// `None` for a key no cipher can take (a long `CRYPT_IPSEC_HMAC_KEY`): HMAC only.
+    engine: Option<Engine>,
+}
+
+/// The session algorithms a provider can make keys for.
+fn is_session_alg(alg: AlgId) -> bool {
+    matches!(
+        alg,
+        AlgId::RC2
+            | AlgId::RC4
+            | AlgId::DES
+            | AlgId::TRIPLE_DES_112
+            | AlgId::TRIPLE_DES
+            | AlgId::AES_128
+            | AlgId::AES_192
+            | AlgId::AES_256
+    )
+}
+
+/// Block length in bytes of a session algorithm (0 for RC4).
+fn block_len(alg: AlgId) -> usize {
+    match alg {
+        AlgId::RC4 => 0,
+        AlgId::AES_128 | AlgId::AES_192 | AlgId::AES_256 => 16,
+        _ => 8,
+    }
+}
+
+/// Checks the requested key length (`dwFlags >> 16`, 0 for the default) of a session key and
+/// returns the number of key bytes stored (DES keys keep their 8 parity-carrying bytes).
+fn key_len(personality: Personality, alg: AlgId, requested: u32) -> Result<usize> {
+    if !is_session_alg(alg) {
+        return Err(Error::BadAlgId);
+    }
+    let lengths = key_lengths(personality, alg).ok_or(Error::BadAlgId)?;
+    let fixed = |ok: [u32; 2], bytes: usize| {
+        if requested == 0 || ok.contains(&requested) {
+            Ok(bytes)
+        } else {
+            Err(Error::BadFlags)
+        }
+    };
+    match alg {
+        AlgId::DES => fixed([56, 64], 8),
+        AlgId::TRIPLE_DES_112 => fixed([112, 128], 16),
+        AlgId::TRIPLE_DES => fixed([168, 192], 24),
+        _ => {
+            let bits = if requested == 0 {
+                lengths.default
+            } else {
+                requested
+            };
+            if bits < lengths.min || bits > lengths.max || !bits.is_multiple_of(8) {
+                return Err(Error::BadData);
+            }
+            Ok((bits / 8) as usize)
+        }
+    }
+}
+
+/// Whether a key length (in bytes) is one the provider takes for `alg` (plaintext import).
+fn key_len_allowed(personality: Personality, alg: AlgId, bytes: usize) -> Result<()> {
+    let bits = u32::try_from(bytes * 8).map_err(|_| Error::BadData)?;
+    match key_len(personality, alg, bits) {
+        Ok(stored) if stored == bytes => Ok(()),
+        Ok(_) | Err(Error::BadFlags) => Err(Error::BadData),
+        Err(err) => Err(err),
+    }
+}
+
+/// The salt every RC2/RC4 key gets by default: 11 zero bytes at 40 bits, unless `NO_SALT`.
+fn default_salt(alg: AlgId, key_bytes: usize, flags: KeyFlags) -> Zeroizing<Vec<u8>> {
+    let salted = matches!(alg, AlgId::RC2 | AlgId::RC4)
+        && key_bytes == 5
+        && !flags.contains(KeyFlags::NO_SALT);
+    Zeroizing::new(if salted {
+        vec![0; SALT_LEN]
+    } else {
+        Vec::new()
+    })
+}
+
+/// Whether `CRYPT_CREATE_SALT` gives an RC2/RC4 key a salt on this provider (Base and Strong:
+/// yes; Enhanced and AES: no salt at all).
+fn creates_salt(alg: AlgId, flags: KeyFlags) -> bool {
+    matches!(alg, AlgId::RC2 | AlgId::RC4) && flags.contains(KeyFlags::CREATE_SALT)
+}
+
+/// Undefined bits in the low half of key flags give `NTE_BAD_FLAGS`.
+fn check_key_flags(flags: KeyFlags) -> Result<()> {
+    if flags.bits() & 0xFFFF & !KeyFlags::all().bits() != 0 {
+        return Err(Error::BadFlags);
+    }
+    Ok(())
 }
 
 impl Provider {
     /// Generates a random session key (`CryptGenKey`).
     ///
-    /// This version generates RC4 keys (every provider) and AES-128/192/256 keys
-    /// (`PROV_RSA_AES`). The key length comes from the upper 16 bits of `flags` (0 for the
-    /// provider's default: RC4 is 40 bits on the Base provider and 128 elsewhere). A 40-bit RC4
-    /// key carries 11 zero salt bytes unless `NO_SALT` is given; `CREATE_SALT` gives 11 random
-    /// salt bytes on the Base and Strong providers and no salt on the Enhanced ones, exactly as
-    /// Windows does.
+    /// Every provider makes RC2, RC4 and DES keys; all but the Base provider make two- and
+    /// three-key triple DES; `PROV_RSA_AES` makes AES-128/192/256. The key length comes from the
+    /// upper 16 bits of `flags` (0 for the provider's default: RC2 and RC4 are 40 bits on the
+    /// Base provider and 128 elsewhere). A 40-bit RC2/RC4 key carries 11 zero salt bytes unless
+    /// `NO_SALT` is given; `CREATE_SALT` gives 11 random salt bytes on the Base and Strong
+    /// providers and no salt on the Enhanced ones, exactly as Windows does. `EXPORTABLE` allows
+    /// [`Key::export`].
     ///
     /// # Errors
     ///
-    /// * `NTE_BAD_ALGID`: the provider does not offer `alg` (AES outside `PROV_RSA_AES`, the
-    ///   generic `CALG_AES`, a hash id, ...), or this version does not generate it yet (RC2,
-    ///   DES, 3DES and RSA key pairs arrive in later releases);
-    /// * `NTE_BAD_FLAGS`: undefined flag bits;
+    /// * `NTE_BAD_ALGID`: the provider does not offer `alg` as a session key (AES outside
+    ///   `PROV_RSA_AES`, 3DES on the Base provider, the generic `CALG_AES`, a hash id, ...).
+    ///   RSA key pairs (`AT_KEYEXCHANGE`, `CALG_RSA_SIGN`, ...) arrive in a later release and are
+    ///   refused with this code for now;
+    /// * `NTE_BAD_FLAGS`: undefined flag bits, or a DES/3DES length other than the two Windows
+    ///   accepts (56/64, 112/128, 168/192);
     /// * `NTE_BAD_DATA`: a key length outside the provider's range or not a multiple of 8;
     /// * `NTE_SYS_ERR`: the operating system's random generator failed.
     #[doc(alias = "CryptGenKey")]
     pub fn gen_key(&self, alg: AlgId, flags: KeyFlags) -> Result<Key<'_>> {
+        check_key_flags(flags)?;
         let personality = self.ctx.csp.personality;
-        let lengths = key_lengths(personality, alg).ok_or(Error::BadAlgId)?;
-        if !matches!(
-            alg,
-            AlgId::RC4 | AlgId::AES_128 | AlgId::AES_192 | AlgId::AES_256
-        ) {
-            return Err(Error::BadAlgId);
-        }
-        if flags.bits() & 0xFFFF & !KeyFlags::all().bits() != 0 {
-            return Err(Error::BadFlags);
-        }
-        let bits = match flags.key_bits() {
-            0 => lengths.default,
-            bits => bits,
-        };
-        if bits < lengths.min || bits > lengths.max || !bits.is_multiple_of(8) {
-            return Err(Error::BadData);
-        }
-        let mut key = Zeroizing::new(vec![0u8; (bits / 8) as usize]);
+        let len = key_len(personality, alg, flags.key_bits())?;
+        let mut key = Zeroizing::new(vec![0u8; len]);
         self.gen_random(&mut key)?;
-        let salt = if alg == AlgId::RC4 {
-            generated_salt(self, personality, bits, flags)?
+        let salt = if creates_salt(alg, flags) {
+            let mut salt = Zeroizing::new(Vec::new());
+            if !personality.is_enhanced() {
+                salt.resize(SALT_LEN, 0);
+                self.gen_random(&mut salt)?;
+            }
+            salt
         } else {
-            Zeroizing::default()
+            default_salt(alg, len, flags)
         };
         Key::new(self, alg, key, salt, flags)
     }
-}
 
-/// The salt of a generated RC2/RC4 key (catalogue §4.5.4).
-fn generated_salt(
-    prov: &Provider,
-    personality: Personality,
-    bits: u32,
-    flags: KeyFlags,
-) -> Result<Zeroizing<Vec<u8>>> {
-    let create = flags.contains(KeyFlags::CREATE_SALT);
-    let mut salt = Zeroizing::new(Vec::new());
-    if create && !personality.is_enhanced() {
-        salt.resize(SALT_LEN, 0);
-        prov.gen_random(&mut salt)?;
-    } else if !create && bits == 40 && !flags.contains(KeyFlags::NO_SALT) {
-        salt.resize(SALT_LEN, 0);
+    /// Derives a session key from a hash of secret data, usually a password
+    /// (`CryptDeriveKey`), with Microsoft's algorithm byte for byte.
+    ///
+    /// The base hash is finished by the derivation (its value can still be read). Key lengths,
+    /// algorithms and salt follow [`gen_key`](Provider::gen_key); with `CREATE_SALT` on the Base
+    /// and Strong providers the salt is taken from the hash bytes after the key.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType};
+    ///
+    /// let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+    /// let mut hash = prov.create_hash(AlgId::SHA1, None)?;
+    /// hash.hash_data(b"correct horse battery staple")?;
+    /// let key = prov.derive_key(AlgId::AES_256, &mut hash, KeyFlags::empty())?;
+    /// assert_eq!(key.key_bits(), 256);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`gen_key`](Provider::gen_key), plus `NTE_BAD_HASH` when the base hash is a keyed
+    /// hash whose value cannot be expanded, and the errors of reading its value
+    /// ([`Hash::value`](crate::Hash::value)).
+    #[doc(alias = "CryptDeriveKey")]
+    pub fn derive_key(&self, alg: AlgId, base: &mut Hash<'_>, flags: KeyFlags) -> Result<Key<'_>> {
+        check_key_flags(flags)?;
+        let personality = self.ctx.csp.personality;
+        let len = key_len(personality, alg, flags.key_bits())?;
+        let value = Zeroizing::new(base.value()?);
+        let create = creates_salt(alg, flags) && !personality.is_enhanced();
+        let digest_alg = base.digest_alg();
+        let derived = derive::derive(
+            alg,
+            &value,
+            len,
+            if create { SALT_LEN } else { 0 },
+            |data| digest_alg.and_then(|d| crate::hash::digest(d, data)),
+        )?;
+        let salt = match derived.salt_from_hash {
+            Some(salt) => salt,
+            None if creates_salt(alg, flags) && personality.is_enhanced() => {
+                Zeroizing::new(Vec::new())
+            }
+            None => default_salt(alg, len, flags),
+        };
+        Key::new(self, alg, derived.key, salt, flags)
     }
-    Ok(salt)
+
+    /// Imports a key from a key BLOB (`CryptImportKey`).
+    ///
+    /// This version imports `PLAINTEXTKEYBLOB`s of every session algorithm the provider offers,
+    /// with the provider's key-length limits; with `CRYPT_IPSEC_HMAC_KEY` a key of any length is
+    /// accepted, for use as an HMAC key (it can only encrypt when its length suits the
+    /// algorithm). A buffer longer than the blob is accepted, as on Windows. `unwrap_key` is for
+    /// wrapped blobs and must be `None` here.
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_BAD_DATA`: a blob shorter than its header or length field, a version other than 2,
+    ///   non-zero reserved bytes, or a key length the provider does not take;
+    /// * `NTE_BAD_TYPE`: an unknown blob type, or `SIMPLEBLOB`, `PUBLICKEYBLOB` and
+    ///   `PRIVATEKEYBLOB`, which arrive with RSA in a later release;
+    /// * `NTE_BAD_ALGID`: the blob's algorithm is not a session algorithm of this provider;
+    /// * `NTE_BAD_FLAGS`: undefined flag bits;
+    /// * `NTE_BAD_PUBLIC_KEY`: an `unwrap_key` was given for a plaintext blob.
+    #[doc(alias = "CryptImportKey")]
+    pub fn import_key(
+        &self,
+        blob: &[u8],
+        unwrap_key: Option<&Key<'_>>,
+        flags: KeyFlags,
+    ) -> Result<Key<'_>> {
+        check_key_flags(flags)?;
+        let (header, body) = crate::blob::parse_header(blob)?;
+        if u32::from(header.blob_type) != BlobType::PlaintextKeyBlob.raw() {
+            return Err(Error::BadType);
+        }
+        if unwrap_key.is_some() {
+            return Err(Error::BadPublicKey);
+        }
+        let bytes = crate::blob::parse_plaintext(body)?;
+        let personality = self.ctx.csp.personality;
+        if !is_session_alg(header.alg) || key_lengths(personality, header.alg).is_none() {
+            return Err(Error::BadAlgId);
+        }
+        let key = Zeroizing::new(bytes.to_vec());
+        let salt = default_salt(header.alg, key.len(), flags);
+        match key_len_allowed(personality, header.alg, bytes.len()) {
+            Ok(()) => Key::new(self, header.alg, key, salt, flags),
+            Err(_) if flags.contains(KeyFlags::IPSEC_HMAC_KEY) && !bytes.is_empty() => {
+                Key::new_hmac_only(self, header.alg, key, flags)
+            }
+            Err(err) => Err(err),
+        }
+    }
 }
 
 impl<'p> Key<'p> {
@@ -262,207 +441,104 @@ impl<'p> Key<'p> {
         salt: Zeroizing<Vec<u8>>,
         flags: KeyFlags,
     ) -> Result<Self> {
-        let material = material(&key, &salt);
-        let engine = Engine::new(alg, &material)?;
-        let iv = vec![0u8; engine.block_len()];
-        let mode = if engine.block_len() == 0 {
-            CipherMode::Stream
-        } else {
-            CipherMode::Cbc
+        let bits = u32::try_from(key.len() * 8).map_err(|_| Error::BadData)?;
+        let effective_bits = match prov.ctx.csp.personality {
+            Personality::Base if bits > 56 => 40,
+            _ => bits.min(cipher::RC2_MAX_EFFECTIVE_BITS),
         };
-        let mut permissions = DEFAULT_PERMISSIONS;
-        if flags.contains(KeyFlags::EXPORTABLE) {
-            permissions |= KeyPermissions::EXPORT;
-        }
-        Ok(Key {
+        let engine = Engine::new(alg, &material(&key, &salt), effective_bits)?;
+        Ok(Key::assemble(
             prov,
             alg,
             key,
             salt,
-            iv,
-            mode,
+            effective_bits,
+            flags,
+            Some(engine),
+        ))
+    }
+
+    /// A key kept for HMAC only: no cipher takes its length.
+    fn new_hmac_only(
+        prov: &'p Provider,
+        alg: AlgId,
+        key: Zeroizing<Vec<u8>>,
+        flags: KeyFlags,
+    ) -> Result<Self> {
+        let bits = u32::try_from(key.len() * 8).map_err(|_| Error::BadData)?;
+        Ok(Key::assemble(
+            prov,
+            alg,
+            key,
+            Zeroizing::default(),
+            bits,
+            flags,
+            None,
+        ))
+    }
+
+    fn assemble(
+        prov: &'p Provider,
+        alg: AlgId,
+        key: Zeroizing<Vec<u8>>,
+        salt: Zeroizing<Vec<u8>>,
+        effective_bits: u32,
+        flags: KeyFlags,
+        engine: Option<Engine>,
+    ) -> Self {
+        let block_len = block_len(alg);
+        let exportable = flags.contains(KeyFlags::EXPORTABLE);
+        let mut permissions = DEFAULT_PERMISSIONS;
+        if exportable {
+            permissions |= KeyPermissions::EXPORT;
+        }
+        Key {
+            prov,
+            alg,
+            key,
+            salt,
+            effective_bits,
+            iv: vec![0u8; block_len],
+            mode: if block_len == 0 {
+                CipherMode::Stream
+            } else {
+                CipherMode::Cbc
+            },
             permissions,
+            exportable,
+            block_len,
             engine,
-        })
+        }
     }
 
-    /// Encrypts `data` in place (`CryptEncrypt`).
-    ///
-    /// Exactly as on Windows: a non-final call on a block cipher takes a whole number of blocks
-    /// and keeps the chaining state for the next call; a final call adds PKCS#5 padding (a whole
-    /// block when the input is already aligned), so `data` grows, and then returns the key to
-    /// its initial state (IV reloaded, RC4 keystream restarted). RC4 keeps the length.
-    ///
-    /// # Errors
-    ///
-    /// * `NTE_BAD_DATA`: a non-final block-cipher call whose length is not a multiple of the
-    ///   block size (nothing is changed);
-    /// * `NTE_BAD_ALGID`: the mode is OFB or CTS, which Microsoft's providers do not implement.
-    #[doc(alias = "CryptEncrypt")]
-    pub fn encrypt(&mut self, data: &mut Vec<u8>, final_block: bool) -> Result<()> {
-        let bs = self.engine.block_len();
-        self.check_mode()?;
-        if bs == 0 {
-            self.engine.encrypt(self.mode, data)?;
-        } else if final_block {
-            let pad = bs - data.len() % bs;
-            data.resize(data.len() + pad, pad as u8);
-            self.engine.encrypt(self.mode, data)?;
-        } else if !data.len().is_multiple_of(bs) {
-            return Err(Error::BadData);
-        } else {
-            self.engine.encrypt(self.mode, data)?;
-        }
-        if final_block {
-            self.reset()?;
-        }
-        Ok(())
+    /// The raw key bytes, without salt: what HMAC and `CryptHashSessionKey` use.
+    pub(crate) fn key_bytes(&self) -> &[u8] {
+        &self.key
     }
 
-    /// Decrypts `data` in place (`CryptDecrypt`).
-    ///
-    /// A non-final call on a block cipher takes a whole number of blocks and keeps the chaining
-    /// state; a final call checks and strips the PKCS#5 padding, so `data` shrinks, and returns
-    /// the key to its initial state.
-    ///
-    /// # Errors
-    ///
-    /// * `NTE_BAD_DATA`: bad padding on a final call, or a length that is not a multiple of the
-    ///   block size. As on Windows the key's state is reset; unlike Windows `data` is left
-    ///   exactly as it was (the padding is checked before anything is decrypted). It says
-    ///   nothing else about the failure, on purpose;
-    /// * `NTE_BAD_LEN`: a final block-cipher call with no data;
-    /// * `NTE_BAD_ALGID`: the mode is OFB or CTS.
-    #[doc(alias = "CryptDecrypt")]
-    pub fn decrypt(&mut self, data: &mut Vec<u8>, final_block: bool) -> Result<()> {
-        let bs = self.engine.block_len();
-        self.check_mode()?;
-        if bs == 0 {
-            self.engine.decrypt(self.mode, data)?;
-            if final_block {
-                self.reset()?;
-            }
-            return Ok(());
-        }
-        if final_block && data.is_empty() {
-            return Err(Error::BadLen);
-        }
-        if !data.len().is_multiple_of(bs) {
-            if final_block {
-                self.reset()?;
-            }
-            return Err(Error::BadData);
-        }
-        if !final_block {
-            return self.engine.decrypt(self.mode, data);
-        }
-        let last = self.engine.peek_last_block(self.mode, data)?;
-        let pad = usize::from(last[bs - 1]);
-        let padding_ok =
-            (1..=bs).contains(&pad) && last[bs - pad..].iter().all(|&b| usize::from(b) == pad);
-        if !padding_ok {
-            self.reset()?;
-            return Err(Error::BadData);
-        }
-        self.engine.decrypt(self.mode, data)?;
-        data.truncate(data.len() - pad);
-        self.reset()
+    /// A fresh cipher engine in the key's initial state (IV loaded), for CBC-MAC.
+    pub(crate) fn initial_engine(&self) -> Result<Engine> {
+        let engine = self.engine.as_ref().ok_or(Error::BadKey)?;
+        let material = material(&self.key, &self.salt);
+        let mut copy = engine.duplicate(&material)?;
+        copy.reset(&material, &self.iv)?;
+        Ok(copy)
     }
 
-    /// The output length of [`encrypt`](Key::encrypt) for `len` input bytes: the size query of
-    /// `CryptEncrypt` with a null buffer.
+    /// The block length in bytes (0 for RC4).
+    pub(crate) fn block_len(&self) -> usize {
+        self.block_len
+    }
+
+    /// The provider this key belongs to.
     #[must_use]
-    pub fn encrypted_len(&self, len: usize, final_block: bool) -> usize {
-        let bs = self.engine.block_len();
-        if bs == 0 || !final_block {
-            len
-        } else {
-            len + (bs - len % bs)
-        }
-    }
-
-    /// The chaining mode (`KP_MODE`): CBC by default for block ciphers,
-    /// [`CipherMode::Stream`] for RC4.
-    #[doc(alias = "KP_MODE")]
-    #[must_use]
-    pub fn mode(&self) -> CipherMode {
-        self.mode
-    }
-
-    /// Sets the chaining mode (`CryptSetKeyParam(KP_MODE)`); it takes effect at once. As on
-    /// Windows, OFB is accepted here and refused when used.
-    ///
-    /// # Errors
-    ///
-    /// `NTE_BAD_DATA` for [`CipherMode::Stream`] on a block cipher.
-    #[doc(alias = "CryptSetKeyParam", alias = "KP_MODE")]
-    pub fn set_mode(&mut self, mode: CipherMode) -> Result<()> {
-        if mode == CipherMode::Stream && self.engine.block_len() != 0 {
-            return Err(Error::BadData);
-        }
-        self.mode = mode;
-        Ok(())
-    }
-
-    /// The initialisation vector (`KP_IV`): block-length bytes, zero by default; empty for RC4.
-    #[doc(alias = "KP_IV")]
-    #[must_use]
-    pub fn iv(&self) -> Vec<u8> {
-        self.iv.clone()
-    }
-
-    /// Sets the IV (`CryptSetKeyParam(KP_IV)`) and resets the chaining state to it.
-    ///
-    /// # Errors
-    ///
-    /// `NTE_BAD_DATA` when `iv` is not exactly one block long (empty for RC4).
-    #[doc(alias = "CryptSetKeyParam", alias = "KP_IV")]
-    pub fn set_iv(&mut self, iv: &[u8]) -> Result<()> {
-        if iv.len() != self.engine.block_len() {
-            return Err(Error::BadData);
-        }
-        self.iv.copy_from_slice(iv);
-        self.reset()
-    }
-
-    /// The salt (`KP_SALT`): 11 zero bytes for a 40-bit RC4 key, empty for most keys.
-    #[doc(alias = "KP_SALT")]
-    #[must_use]
-    pub fn salt(&self) -> Vec<u8> {
-        self.salt.to_vec()
-    }
-
-    /// The key length in bits (`KP_KEYLEN`), without salt.
-    #[doc(alias = "KP_KEYLEN")]
-    #[must_use]
-    pub fn key_bits(&self) -> u32 {
-        u32::try_from(self.key.len() * 8).unwrap_or(u32::MAX)
-    }
-
-    /// The algorithm (`KP_ALGID`).
-    #[doc(alias = "KP_ALGID")]
-    #[must_use]
-    pub fn alg_id(&self) -> AlgId {
-        self.alg
-    }
-
-    /// The block length in bits (`KP_BLOCKLEN`): 128 for AES, 0 for RC4.
-    #[doc(alias = "KP_BLOCKLEN")]
-    #[must_use]
-    pub fn block_bits(&self) -> u32 {
-        u32::try_from(self.engine.block_len() * 8).unwrap_or(0)
-    }
-
-    /// The key's permissions (`KP_PERMISSIONS`): `0x3B`, plus `CRYPT_EXPORT` when exportable.
-    #[doc(alias = "KP_PERMISSIONS")]
-    #[must_use]
-    pub fn permissions(&self) -> KeyPermissions {
-        self.permissions
+    pub fn provider(&self) -> &'p Provider {
+        self.prov
     }
 
     /// An independent copy of the key, in the same state (`CryptDuplicateKey`): chaining state,
-    /// IV, mode and, for RC4, the keystream position. Duplicating an RC4 key that has already
-    /// processed `n` bytes costs `O(n)`.
+    /// IV, mode, salt, permissions and, for RC4, the keystream position. Duplicating an RC4 key
+    /// that has already processed `n` bytes costs `O(n)`.
     ///
     /// # Errors
     ///
@@ -470,15 +546,22 @@ impl<'p> Key<'p> {
     #[doc(alias = "CryptDuplicateKey")]
     pub fn duplicate(&self) -> Result<Key<'p>> {
         let material = material(&self.key, &self.salt);
+        let engine = match &self.engine {
+            Some(engine) => Some(engine.duplicate(&material)?),
+            None => None,
+        };
         Ok(Key {
             prov: self.prov,
             alg: self.alg,
             key: self.key.clone(),
             salt: self.salt.clone(),
+            effective_bits: self.effective_bits,
             iv: self.iv.clone(),
             mode: self.mode,
             permissions: self.permissions,
-            engine: self.engine.duplicate(&material)?,
+            exportable: self.exportable,
+            block_len: self.block_len,
+            engine,
         })
     }
 
@@ -494,23 +577,27 @@ impl<'p> Key<'p> {
         Ok(())
     }
 
-    /// The provider this key belongs to.
-    #[must_use]
-    pub fn provider(&self) -> &'p Provider {
-        self.prov
-    }
-
-    fn check_mode(&self) -> Result<()> {
-        match (self.engine.block_len(), self.mode) {
-            (0, _) | (_, CipherMode::Cbc | CipherMode::Ecb | CipherMode::Cfb) => Ok(()),
-            _ => Err(Error::BadAlgId),
-        }
-    }
-
     /// Back to the initial state: IV reloaded, keystream restarted.
     fn reset(&mut self) -> Result<()> {
         let material = material(&self.key, &self.salt);
-        self.engine.reset(&material, &self.iv)
+        match &mut self.engine {
+            Some(engine) => engine.reset(&material, &self.iv),
+            None => Ok(()),
+        }
+    }
+
+    /// Re-keys the cipher after the salt or effective length changed.
+    fn rekey(&mut self) -> Result<()> {
+        if self.engine.is_some() {
+            let mut engine = Engine::new(
+                self.alg,
+                &material(&self.key, &self.salt),
+                self.effective_bits,
+            )?;
+            engine.reset(&material(&self.key, &self.salt), &self.iv)?;
+            self.engine = Some(engine);
+        }
+        Ok(())
     }
 }
 

@@ -57,22 +57,30 @@
 //! | `CryptContextAddRef` | [`Provider::clone`](Clone::clone), [`Provider::ref_count`] |
 //! | `CryptReleaseContext` | [`Provider::release`], or drop |
 //! | `CryptGenRandom` | [`Provider::gen_random`] |
-//! | `CryptGetProvParam(PP_NAME / PP_CONTAINER / PP_PROVTYPE)` | [`Provider::name`], [`Provider::container`], [`Provider::prov_type`] |
+//! | `CryptGetProvParam(PP_NAME / PP_CONTAINER / PP_PROVTYPE / PP_KEYSET_TYPE)` | [`Provider::name`], [`Provider::container`], [`Provider::prov_type`], [`Provider::key_set`] |
 //! | `CryptGetProvParam(PP_UNIQUE_CONTAINER / PP_ENUMCONTAINERS)` | [`Provider::unique_container`], [`Provider::containers`] |
 //! | `CryptCreateHash` | [`Provider::create_hash`] |
-//! | `CryptHashData` | [`Hash::hash_data`], [`Hash::hash_data_with_flags`] |
-//! | `CryptGetHashParam(HP_HASHVAL / HP_ALGID / HP_HASHSIZE)` | [`Hash::value`], [`Hash::alg_id`], [`Hash::size`] |
+//! | `CryptHashData` | [`Hash::hash_data`], [`Hash::hash_data_with_flags`], or [`std::io::Write`] |
+//! | `CryptGetHashParam(HP_HASHVAL / HP_ALGID / HP_HASHSIZE)` | [`Hash::value`], [`Hash::alg_id`], [`Hash::size`]; raw ids: [`Hash::param`] |
+//! | `CryptSetHashParam(HP_HASHVAL / HP_HMAC_INFO)` | [`Hash::set_value`], [`Hash::set_hmac_info`] with [`HmacInfo`] |
+//! | `CryptHashSessionKey` | [`Hash::hash_session_key`] |
 //! | `CryptDuplicateHash` | [`Hash::duplicate`] |
 //! | `CryptDestroyHash` | [`Hash::destroy`], or drop |
 //! | `CryptGenKey` | [`Provider::gen_key`] |
-//! | `CryptEncrypt` / `CryptDecrypt` | [`Key::encrypt`] / [`Key::decrypt`] ([`Key::encrypted_len`] for the size query) |
-//! | `CryptGetKeyParam` / `CryptSetKeyParam` (`KP_MODE`, `KP_IV`, `KP_SALT`, `KP_KEYLEN`, `KP_BLOCKLEN`, `KP_ALGID`, `KP_PERMISSIONS`) | [`Key::mode`] / [`Key::set_mode`], [`Key::iv`] / [`Key::set_iv`], [`Key::salt`], [`Key::key_bits`], [`Key::block_bits`], [`Key::alg_id`], [`Key::permissions`] |
+//! | `CryptDeriveKey` | [`Provider::derive_key`] |
+//! | `CryptImportKey` / `CryptExportKey` (`PLAINTEXTKEYBLOB`) | [`Provider::import_key`] / [`Key::export`] |
+//! | `CryptEncrypt` | [`Key::encrypt`]; with `hHash`/`dwFlags`: [`Key::encrypt_with`]; caller's buffer: [`Key::encrypt_in_place`]; size query: [`Key::encrypted_len`] |
+//! | `CryptDecrypt` | [`Key::decrypt`]; with `hHash`/`dwFlags`: [`Key::decrypt_with`]; caller's buffer: [`Key::decrypt_in_place`] |
+//! | `CryptGetKeyParam` / `CryptSetKeyParam` `KP_MODE`, `KP_IV`, `KP_PADDING`, `KP_MODE_BITS` | [`Key::mode`] / [`Key::set_mode`], [`Key::iv`] / [`Key::set_iv`], [`Key::padding`] / [`Key::set_padding`], [`Key::mode_bits`] |
+//! | `KP_SALT`, `KP_SALT_EX` | [`Key::salt`] / [`Key::set_salt`], [`Key::set_salt_ex`] |
+//! | `KP_KEYLEN`, `KP_EFFECTIVE_KEYLEN`, `KP_BLOCKLEN`, `KP_ALGID`, `KP_PERMISSIONS` | [`Key::key_bits`], [`Key::effective_key_bits`] / [`Key::set_effective_key_bits`], [`Key::block_bits`], [`Key::alg_id`], [`Key::permissions`] / [`Key::set_permissions`] |
 //! | `CryptDuplicateKey` | [`Key::duplicate`] |
 //! | `CryptDestroyKey` | [`Key::destroy`], or drop |
 //!
 //! Every ported method carries its Win32 name as a search alias: type `CryptDeriveKey` into the
-//! docs.rs search box. Not yet implemented: keyed hashes (HMAC, MAC), `CryptDeriveKey`, RC2 and
-//! DES keys, RSA key pairs, key BLOBs and signatures; they follow in the next releases.
+//! docs.rs search box. Not yet implemented: RSA key pairs (`CryptGetUserKey`, `AT_KEYEXCHANGE`,
+//! `AT_SIGNATURE`), `SIMPLEBLOB` / `PUBLICKEYBLOB` / `PRIVATEKEYBLOB`, `CryptSignHash` and
+//! `CryptVerifySignature`; they follow in the next release.
 //!
 //! # Guarantees
 //!
@@ -102,6 +110,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod alg;
+mod blob;
 mod error;
 mod hash;
 mod key;
@@ -109,9 +118,12 @@ mod provider;
 pub mod store;
 
 pub use alg::{AlgId, ProviderType};
+pub use blob::BlobType;
 pub use error::{Error, Result, codes};
-pub use hash::{CRYPT_USERDATA, Hash};
-pub use key::{CipherMode, Key, KeyFlags, KeyPermissions, KeySpec};
+pub use hash::{
+    CRYPT_LITTLE_ENDIAN, CRYPT_USERDATA, HP_ALGID, HP_HASHSIZE, HP_HASHVAL, Hash, HmacInfo,
+};
+pub use key::{CRYPT_OAEP, CipherMode, Key, KeyFlags, KeyPermissions, KeySpec, PKCS5_PADDING};
 pub use provider::{
     AcquireFlags, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV,
     MS_STRONG_PROV, Provider, ReleaseFlags,

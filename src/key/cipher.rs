@@ -13,6 +13,8 @@ use cipher::{
     Block, BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt,
     BlockSizeUser, InOutBuf, InnerIvInit, IvState, KeyInit, StreamCipher,
 };
+use des::{Des, TdesEde2, TdesEde3};
+use rc2::Rc2;
 use rc4::Rc4;
 use zeroize::Zeroizing;
 
@@ -39,6 +41,10 @@ pub(crate) enum Engine {
     Aes128(BlockEngine<Aes128>),
     Aes192(BlockEngine<Aes192>),
     Aes256(BlockEngine<Aes256>),
+    Des(BlockEngine<Des>),
+    Tdes112(BlockEngine<TdesEde2>),
+    Tdes(BlockEngine<TdesEde3>),
+    Rc2(BlockEngine<Rc2>),
     Rc4(Box<StreamEngine>),
 }
 
@@ -48,26 +54,53 @@ macro_rules! with_block {
             Engine::Aes128($b) => $body,
             Engine::Aes192($b) => $body,
             Engine::Aes256($b) => $body,
+            Engine::Des($b) => $body,
+            Engine::Tdes112($b) => $body,
+            Engine::Tdes($b) => $body,
+            Engine::Rc2($b) => $body,
             Engine::Rc4($s) => $stream,
         }
     };
 }
 
+/// Largest RC2 key the key schedule takes, in bytes (RFC 2268).
+pub(crate) const RC2_MAX_KEY: usize = 128;
+/// Largest RC2 effective key length, in bits (RFC 2268).
+pub(crate) const RC2_MAX_EFFECTIVE_BITS: u32 = 1024;
+
 impl Engine {
-    /// Keys an engine for `alg` with `material` (key ‖ salt for RC4) and a zero IV.
-    pub(crate) fn new(alg: AlgId, material: &[u8]) -> Result<Engine> {
+    /// Keys an engine for `alg` with `material` (key ‖ salt for RC2 and RC4) and a zero IV.
+    /// `rc2_effective_bits` is RC2's effective key length (1..=1024); other ciphers ignore it.
+    pub(crate) fn new(alg: AlgId, material: &[u8], rc2_effective_bits: u32) -> Result<Engine> {
         Ok(match alg {
             AlgId::AES_128 => Engine::Aes128(BlockEngine::new(material)?),
             AlgId::AES_192 => Engine::Aes192(BlockEngine::new(material)?),
             AlgId::AES_256 => Engine::Aes256(BlockEngine::new(material)?),
+            AlgId::DES => Engine::Des(BlockEngine::new(material)?),
+            AlgId::TRIPLE_DES_112 => Engine::Tdes112(BlockEngine::new(material)?),
+            AlgId::TRIPLE_DES => Engine::Tdes(BlockEngine::new(material)?),
+            AlgId::RC2 => {
+                // The rc2 key schedule panics outside these ranges: refuse them first.
+                if material.is_empty()
+                    || material.len() > RC2_MAX_KEY
+                    || !(1..=RC2_MAX_EFFECTIVE_BITS).contains(&rc2_effective_bits)
+                {
+                    return Err(Error::BadLen);
+                }
+                let cipher = Rc2::new_with_eff_key_len(material, rc2_effective_bits as usize);
+                Engine::Rc2(BlockEngine {
+                    cipher,
+                    chain: Array::default(),
+                })
+            }
             AlgId::RC4 => Engine::Rc4(Box::new(StreamEngine::new(material)?)),
             _ => return Err(Error::BadAlgId),
         })
     }
 
-    /// Block length in bytes; 0 for a stream cipher.
-    pub(crate) fn block_len(&self) -> usize {
-        with_block!(self, b => b.chain.len(), stream _s => 0)
+    /// The chaining register (the last ciphertext block in CBC); empty for RC4.
+    pub(crate) fn chain(&self) -> &[u8] {
+        with_block!(self, b => &b.chain[..], stream _s => &[])
     }
 
     /// Returns to the initial state: the chaining register reloaded from `iv`, or the RC4
@@ -114,6 +147,10 @@ impl Engine {
             Engine::Aes128(b) => Engine::Aes128(b.clone()),
             Engine::Aes192(b) => Engine::Aes192(b.clone()),
             Engine::Aes256(b) => Engine::Aes256(b.clone()),
+            Engine::Des(b) => Engine::Des(b.clone()),
+            Engine::Tdes112(b) => Engine::Tdes112(b.clone()),
+            Engine::Tdes(b) => Engine::Tdes(b.clone()),
+            Engine::Rc2(b) => Engine::Rc2(b.clone()),
             Engine::Rc4(s) => {
                 let mut copy = StreamEngine::new(material)?;
                 copy.skip(s.position);
@@ -276,7 +313,7 @@ mod tests {
         // SP 800-38A F.2.1, with the IV loaded through reset.
         let key = unhex("2b7e151628aed2a6abf7158809cf4f3c");
         let iv = unhex("000102030405060708090a0b0c0d0e0f");
-        let mut e = Engine::new(AlgId::AES_128, &key).unwrap();
+        let mut e = Engine::new(AlgId::AES_128, &key, 0).unwrap();
         e.reset(&key, &iv).unwrap();
         let mut buf = unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51");
         e.encrypt(CipherMode::Cbc, &mut buf[..16]).unwrap();
@@ -292,12 +329,12 @@ mod tests {
         // SP 800-38A F.3.7 (CFB8-AES128.Encrypt), first 16 bytes.
         let key = unhex("2b7e151628aed2a6abf7158809cf4f3c");
         let iv = unhex("000102030405060708090a0b0c0d0e0f");
-        let mut e = Engine::new(AlgId::AES_128, &key).unwrap();
+        let mut e = Engine::new(AlgId::AES_128, &key, 0).unwrap();
         e.reset(&key, &iv).unwrap();
         let mut buf = unhex("6bc1bee22e409f96e93d7e117393172a");
         e.encrypt(CipherMode::Cfb, &mut buf).unwrap();
         assert_eq!(buf, unhex("3b79424c9c0dd436bace9e0ed4586a4f"));
-        let mut d = Engine::new(AlgId::AES_128, &key).unwrap();
+        let mut d = Engine::new(AlgId::AES_128, &key, 0).unwrap();
         d.reset(&key, &iv).unwrap();
         d.decrypt(CipherMode::Cfb, &mut buf).unwrap();
         assert_eq!(buf, unhex("6bc1bee22e409f96e93d7e117393172a"));
@@ -307,11 +344,11 @@ mod tests {
     fn peek_matches_the_real_decryption() {
         let key = [7u8; 32];
         for mode in [CipherMode::Cbc, CipherMode::Ecb, CipherMode::Cfb] {
-            let mut e = Engine::new(AlgId::AES_256, &key).unwrap();
+            let mut e = Engine::new(AlgId::AES_256, &key, 0).unwrap();
             let mut buf: Vec<u8> = (0..64).collect();
             e.encrypt(mode, &mut buf).unwrap();
             for blocks in [1, 4] {
-                let d = Engine::new(AlgId::AES_256, &key).unwrap();
+                let d = Engine::new(AlgId::AES_256, &key, 0).unwrap();
                 let ct = &buf[..blocks * 16];
                 let peeked = d.peek_last_block(mode, ct).unwrap();
                 let mut full = ct.to_vec();
@@ -323,8 +360,34 @@ mod tests {
     }
 
     #[test]
+    fn des_and_rc2_known_answers() {
+        // FIPS 81 / the classic "Now is t" DES vector, ECB.
+        let mut e = Engine::new(AlgId::DES, &unhex("0123456789abcdef"), 0).unwrap();
+        let mut buf = b"Now is t".to_vec();
+        e.encrypt(CipherMode::Ecb, &mut buf).unwrap();
+        assert_eq!(buf, unhex("3fa40e8a984d4815"));
+        // RFC 2268 section 5: key ff*8, effective 64 bits, plaintext ff*8.
+        let mut e = Engine::new(AlgId::RC2, &[0xff; 8], 64).unwrap();
+        let mut buf = vec![0xffu8; 8];
+        e.encrypt(CipherMode::Ecb, &mut buf).unwrap();
+        assert_eq!(buf, unhex("278b27e42e2f0d49"));
+        // ...and key 00*8 with effective 63 bits.
+        let mut e = Engine::new(AlgId::RC2, &[0; 8], 63).unwrap();
+        let mut buf = vec![0u8; 8];
+        e.encrypt(CipherMode::Ecb, &mut buf).unwrap();
+        assert_eq!(buf, unhex("ebb773f993278eff"));
+        // Lengths the rc2 key schedule would panic on are refused.
+        for (len, bits) in [(0, 64), (129, 64), (8, 0), (8, 1025)] {
+            assert!(matches!(
+                Engine::new(AlgId::RC2, &vec![1; len], bits),
+                Err(Error::BadLen)
+            ));
+        }
+    }
+
+    #[test]
     fn rc4_duplicate_resumes_at_the_same_point() {
-        let mut e = Engine::new(AlgId::RC4, b"Key").unwrap();
+        let mut e = Engine::new(AlgId::RC4, b"Key", 0).unwrap();
         let mut head = *b"Plain";
         e.encrypt(CipherMode::Cbc, &mut head).unwrap();
         assert_eq!(head, unhex("bbf316e8d9")[..]); // the classic RC4("Key", "Plaintext") vector

@@ -1,0 +1,72 @@
+//! A port of Microsoft's sample "Example C Program: Creating and Hashing a Session Key":
+//! acquire a context, create an MD5 hash, generate an exportable RC4 session key, hash the
+//! session key, print the hash value, then destroy the hash and key and release the context.
+//!
+//! The original opens the default key container with `CryptAcquireContext(..., 0)`, which
+//! fails on a machine that has never created it; like Microsoft's companion sample, this port
+//! creates it on first use (and deletes it again at the end if it made it).
+//!
+//! Run with `cargo run --example session_key`.
+
+use cryptoapi::{AcquireFlags, AlgId, Error, KeyFlags, Provider, ProviderType, ReleaseFlags};
+
+fn main() -> Result<(), Error> {
+    //--------------------------------------------------------------------
+    // Acquire a cryptographic provider context handle.
+    let (prov, created) =
+        match Provider::acquire(None, None, ProviderType::RSA_FULL, AcquireFlags::empty()) {
+            Ok(prov) => (prov, false),
+            Err(Error::BadKeyset) => {
+                let prov =
+                    Provider::acquire(None, None, ProviderType::RSA_FULL, AcquireFlags::NEWKEYSET)?;
+                (prov, true)
+            }
+            Err(err) => return Err(err),
+        };
+    println!(
+        "CryptAcquireContext complete. ({}, container {:?})",
+        prov.name(),
+        prov.container().unwrap_or("")
+    );
+
+    //--------------------------------------------------------------------
+    // Create a hash object.
+    let mut hash = prov.create_hash(AlgId::MD5, None)?;
+    println!("Hash object created.");
+
+    //--------------------------------------------------------------------
+    // Create a random session key.
+    let key = prov.gen_key(AlgId::RC4, KeyFlags::EXPORTABLE)?;
+    println!("Session key generated ({} bits).", key.key_bits());
+
+    //--------------------------------------------------------------------
+    // Compute the cryptographic hash on the key object.
+    hash.hash_session_key(&key, 0)?;
+    println!("The session key has been hashed.");
+
+    //--------------------------------------------------------------------
+    // Retrieve the hash value.
+    let value = hash.value()?;
+    let hex: Vec<String> = value.iter().map(|b| format!("{b:02x}")).collect();
+    println!("The hash value is {}.", hex.join(" "));
+
+    //--------------------------------------------------------------------
+    // Clean up: destroy the hash and key objects, release the context.
+    hash.destroy()?;
+    println!("The hash object has been destroyed.");
+    key.destroy()?;
+    println!("The session key has been destroyed.");
+    prov.release(ReleaseFlags::empty())?;
+    println!("The CSP has been released.");
+
+    if created {
+        Provider::delete_container(
+            None,
+            None,
+            ProviderType::RSA_FULL,
+            AcquireFlags::DELETEKEYSET,
+        )?;
+        println!("The default key container this run created has been deleted again.");
+    }
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! `CALG_HMAC` with `HMAC_INFO`, as Microsoft's providers compute it.
+//!
+//! The inner pad is `pbInnerString` (its whole given length), or the hash's block of `0x36`
+//! bytes when it is empty; the key bytes are XORed into its first `min(key, pad)` bytes. The
+//! outer pad is built the same way with `0x5c`. The value is `H(outer ‖ H(inner ‖ data))`. With
+//! the default strings this is RFC 2104 HMAC (a key longer than the block is hashed first); with
+//! custom strings of any length it is the same construction over those strings, which is what
+//! Windows computes.
+
+use zeroize::Zeroizing;
+
+use super::Digest;
+use crate::alg::AlgId;
+use crate::error::{Error, Result};
+
+/// `HMAC_INFO`: the inner hash of an HMAC and, optionally, its pad strings.
+///
+/// ```
+/// use cryptoapi::{AlgId, HmacInfo, KeyFlags, Provider, ProviderType};
+///
+/// let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+/// // RFC 2202 test case 2: key "Jefe".
+/// let mut blob = vec![8, 2, 0, 0, 0x02, 0x66, 0, 0, 4, 0, 0, 0];
+/// blob.extend_from_slice(b"Jefe");
+/// let key = prov.import_key(&blob, None, KeyFlags::IPSEC_HMAC_KEY)?;
+/// let mut hmac = prov.create_hash(AlgId::HMAC, Some(&key))?;
+/// hmac.set_hmac_info(&HmacInfo::new(AlgId::SHA1))?;
+/// hmac.hash_data(b"what do ya want for nothing?")?;
+/// assert_eq!(hmac.value()?[..4], [0xef, 0xfc, 0xdf, 0x6a]);
+/// # Ok::<(), cryptoapi::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+#[doc(alias = "HMAC_INFO")]
+pub struct HmacInfo {
+    hash_alg: AlgId,
+    inner: Vec<u8>,
+    outer: Vec<u8>,
+}
+
+impl HmacInfo {
+    /// The standard pads (`0x36` and `0x5c` over the hash's block): RFC 2104 HMAC.
+    #[must_use]
+    pub fn new(hash_alg: AlgId) -> Self {
+        HmacInfo {
+            hash_alg,
+            inner: Vec::new(),
+            outer: Vec::new(),
+        }
+    }
+
+    /// Custom pad strings (`pbInnerString`, `pbOuterString`), used at their given length as
+    /// Windows does. An empty string selects the standard pad.
+    #[must_use]
+    pub fn with_pads(hash_alg: AlgId, inner: &[u8], outer: &[u8]) -> Self {
+        HmacInfo {
+            hash_alg,
+            inner: inner.to_vec(),
+            outer: outer.to_vec(),
+        }
+    }
+
+    /// The inner hash algorithm (`HashAlgid`).
+    #[must_use]
+    pub fn hash_alg(&self) -> AlgId {
+        self.hash_alg
+    }
+}
+
+impl std::fmt::Debug for HmacInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HmacInfo")
+            .field("hash_alg", &self.hash_alg)
+            .field("inner_len", &self.inner.len())
+            .field("outer_len", &self.outer.len())
+            .finish()
+    }
+}
+
+/// The state of an HMAC hash object.
+#[derive(Clone)]
+pub(super) struct Hmac {
+    key: Zeroizing<Vec<u8>>,
+    active: Option<Active>,
+}
+
+/// An HMAC with its `HMAC_INFO` applied.
+#[derive(Clone)]
+struct Active {
+    alg: AlgId,
+    inner: Digest,
+    outer_pad: Zeroizing<Vec<u8>>,
+    fed: bool,
+}
+
+/// `pad` (or `block` bytes of `fill` when empty) with `key` XORed into its start.
+fn keyed_pad(pad: &[u8], fill: u8, block: usize, key: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(if pad.is_empty() {
+        vec![fill; block]
+    } else {
+        pad.to_vec()
+    });
+    for (byte, k) in out.iter_mut().zip(key) {
+        *byte ^= k;
+    }
+    out
+}
+
+impl Hmac {
+    pub(super) fn new(key: &[u8]) -> Self {
+        Hmac {
+            key: Zeroizing::new(key.to_vec()),
+            active: None,
+        }
+    }
+
+    pub(super) fn set_info(&mut self, info: &HmacInfo) -> Result<()> {
+        if self.active.as_ref().is_some_and(|a| a.fed) {
+            return Err(Error::BadHashState);
+        }
+        let mut inner = Digest::new(info.hash_alg).ok_or(Error::BadAlgId)?;
+        let block = inner.block_size();
+        let key = if self.key.len() > block {
+            let mut d = Digest::new(info.hash_alg).ok_or(Error::BadAlgId)?;
+            d.update(&self.key);
+            d.finalize()
+        } else {
+            self.key.clone()
+        };
+        inner.update(&keyed_pad(&info.inner, 0x36, block, &key));
+        let outer_pad = keyed_pad(&info.outer, 0x5c, block, &key);
+        self.active = Some(Active {
+            alg: info.hash_alg,
+            inner,
+            outer_pad,
+            fed: false,
+        });
+        Ok(())
+    }
+
+    pub(super) fn update(&mut self, data: &[u8]) -> Result<()> {
+        let active = self.active.as_mut().ok_or(Error::BadHashState)?;
+        active.inner.update(data);
+        active.fed = true;
+        Ok(())
+    }
+
+    pub(super) fn finalize(&mut self) -> Result<Zeroizing<Vec<u8>>> {
+        let active = self.active.as_mut().ok_or(Error::BadHashState)?;
+        let inner = active.inner.finalize();
+        let mut outer = Digest::new(active.alg).ok_or(Error::BadAlgId)?;
+        outer.update(&active.outer_pad);
+        outer.update(&inner);
+        Ok(outer.finalize())
+    }
+
+    pub(super) fn size(&self) -> usize {
+        self.active.as_ref().map_or(0, |a| a.inner.size())
+    }
+
+    pub(super) fn inner_alg(&self) -> Option<AlgId> {
+        self.active.as_ref().map(|a| a.alg)
+    }
+}
