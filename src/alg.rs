@@ -232,6 +232,7 @@ pub(crate) fn key_lengths(personality: Personality, alg: AlgId) -> Option<KeyLen
 }
 
 /// Whether the provider offers `alg` as a hash algorithm (catalogue §4.1).
+#[inline]
 pub(crate) fn offers_hash(personality: Personality, alg: AlgId) -> bool {
     match alg {
         AlgId::MD2

@@ -65,7 +65,46 @@ pub struct Hash<'p> {
     alg: AlgId,
     state: State,
     /// Set once the value was read or set: the hash is finished.
-    value: Option<Zeroizing<Vec<u8>>>,
+    value: Option<Value>,
+}
+
+/// A finished hash value, kept inline (no allocation) and wiped on drop: the value of a
+/// password hash is as secret as the password.
+#[derive(Clone)]
+struct Value {
+    bytes: [u8; MAX_VALUE],
+    len: usize,
+}
+
+/// The largest value a hash object holds (SHA-512).
+const MAX_VALUE: usize = 64;
+
+impl Value {
+    #[inline]
+    fn new(bytes: &[u8]) -> Result<Self> {
+        let mut value = Value {
+            bytes: [0; MAX_VALUE],
+            len: bytes.len(),
+        };
+        value
+            .bytes
+            .get_mut(..bytes.len())
+            .ok_or(Error::BadLen)?
+            .copy_from_slice(bytes);
+        Ok(value)
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl Drop for Value {
+    #[inline]
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.bytes[..self.len]);
+    }
 }
 
 /// What each kind of hash object keeps.
@@ -79,6 +118,8 @@ enum State {
     Mac(Box<Mac>),
     /// `CALG_SSL3_SHAMD5`: no state, its value is set.
     Ssl3,
+    /// A plain hash whose state was consumed by finishing it; only its value remains.
+    Finished,
 }
 
 /// The running state of a plain hash.
@@ -109,6 +150,7 @@ macro_rules! with_digest {
 }
 
 impl Digest {
+    #[inline]
     pub(crate) fn new(alg: AlgId) -> Option<Digest> {
         use digest::Digest as _;
         Some(match alg {
@@ -138,12 +180,20 @@ impl Digest {
         with_digest!(self, d => block_of(d))
     }
 
+    #[inline]
     pub(crate) fn update(&mut self, data: &[u8]) {
         with_digest!(self, d => digest::Digest::update(d, data));
     }
 
     pub(crate) fn finalize(&mut self) -> Zeroizing<Vec<u8>> {
         with_digest!(self, d => Zeroizing::new(digest::Digest::finalize_reset(d).to_vec()))
+    }
+
+    /// Finishes the hash straight into an inline [`Value`], consuming the state (no
+    /// allocation, no reset).
+    #[inline]
+    fn finalize_value(self) -> Result<Value> {
+        with_digest!(self, d => Value::new(&digest::Digest::finalize(d)))
     }
 }
 
@@ -173,6 +223,7 @@ impl Provider {
     /// * `NTE_BAD_KEY`: `CALG_HMAC` or `CALG_MAC` without a key, `CALG_MAC` with a stream key,
     ///   or a key given for an unkeyed hash.
     #[doc(alias = "CryptCreateHash")]
+    #[inline]
     pub fn create_hash(&self, alg: AlgId, key: Option<&Key<'_>>) -> Result<Hash<'_>> {
         if !offers_hash(self.ctx.csp.personality, alg) {
             return Err(Error::BadAlgId);
@@ -202,6 +253,7 @@ impl<'p> Hash<'p> {
     ///   [`HmacInfo`] yet;
     /// * `NTE_BAD_ALGID`: a `CALG_SSL3_SHAMD5` hash, which takes no data.
     #[doc(alias = "CryptHashData")]
+    #[inline]
     pub fn hash_data(&mut self, data: &[u8]) -> Result<()> {
         self.check_accepts_data()?;
         match &mut self.state {
@@ -209,6 +261,7 @@ impl<'p> Hash<'p> {
             State::Hmac(h) => h.update(data)?,
             State::Mac(m) => m.update(data)?,
             State::Ssl3 => return Err(Error::BadAlgId),
+            State::Finished => return Err(Error::BadHashState),
         }
         Ok(())
     }
@@ -236,19 +289,21 @@ impl<'p> Hash<'p> {
     /// `NTE_BAD_HASH_STATE` for an HMAC without [`HmacInfo`], or a `CALG_SSL3_SHAMD5` hash whose
     /// value was never set.
     #[doc(alias = "CryptGetHashParam", alias = "HP_HASHVAL")]
+    #[inline]
     pub fn value(&mut self) -> Result<Vec<u8>> {
         if let Some(value) = &self.value {
-            return Ok(value.to_vec());
+            return Ok(value.as_slice().to_vec());
         }
         let value = match &mut self.state {
-            State::Digest(d) => d.finalize(),
-            State::Hmac(h) => h.finalize()?,
-            State::Mac(m) => m.finalize()?,
-            State::Ssl3 => return Err(Error::BadHashState),
+            State::Digest(_) => match std::mem::replace(&mut self.state, State::Finished) {
+                State::Digest(d) => d.finalize_value()?,
+                _ => return Err(Error::BadHashState),
+            },
+            State::Hmac(h) => Value::new(&h.finalize()?)?,
+            State::Mac(m) => Value::new(&m.finalize()?)?,
+            State::Ssl3 | State::Finished => return Err(Error::BadHashState),
         };
-        let out = value.to_vec();
-        self.value = Some(value);
-        Ok(out)
+        Ok(self.value.insert(value).as_slice().to_vec())
     }
 
     /// Sets the hash value and finishes the hash (`CryptSetHashParam(HP_HASHVAL)`), as done to
@@ -262,7 +317,7 @@ impl<'p> Hash<'p> {
         if value.len() != self.size() {
             return Err(Error::BadLen);
         }
-        self.value = Some(Zeroizing::new(value.to_vec()));
+        self.value = Some(Value::new(value)?);
         Ok(())
     }
 
@@ -348,6 +403,7 @@ impl<'p> Hash<'p> {
             State::Hmac(h) => h.size(),
             State::Mac(m) => m.size(),
             State::Ssl3 => SSL3_SHAMD5_LEN,
+            State::Finished => self.value.as_ref().map_or(0, |v| v.len),
         }
     }
 
@@ -363,6 +419,7 @@ impl<'p> Hash<'p> {
             State::Hmac(h) => State::Hmac(Box::new((**h).clone())),
             State::Mac(m) => State::Mac(Box::new(m.duplicate()?)),
             State::Ssl3 => State::Ssl3,
+            State::Finished => State::Finished,
         };
         Ok(Hash {
             prov: self.prov,
@@ -391,6 +448,7 @@ impl<'p> Hash<'p> {
     }
 
     /// `NTE_BAD_HASH_STATE` once finished: the check every data-adding call makes first.
+    #[inline]
     pub(crate) fn check_accepts_data(&self) -> Result<()> {
         if self.value.is_some() {
             Err(Error::BadHashState)
@@ -403,7 +461,7 @@ impl<'p> Hash<'p> {
     /// derivation's expansion step.
     pub(crate) fn digest_alg(&self) -> Option<AlgId> {
         match &self.state {
-            State::Digest(_) => Some(self.alg),
+            State::Digest(_) | State::Finished => Some(self.alg),
             State::Hmac(h) => h.inner_alg(),
             State::Mac(_) | State::Ssl3 => None,
         }
