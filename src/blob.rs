@@ -10,9 +10,18 @@
 //! 4      4     aiKeyAlg   (ALG_ID of the key)
 //! ```
 //!
-//! `PLAINTEXTKEYBLOB` continues with a `DWORD` key length in bytes and the key bytes. Parsing
-//! is strict on lengths and never reads past the input; like Windows, it accepts a buffer
-//! longer than the blob it holds.
+//! * `PLAINTEXTKEYBLOB` continues with a `DWORD` key length in bytes and the key bytes.
+//! * `PUBLICKEYBLOB` continues with `RSAPUBKEY` {magic `"RSA1"`, bitlen, pubexp} and the modulus
+//!   (`(bitlen + 7) / 8` bytes).
+//! * `PRIVATEKEYBLOB` has magic `"RSA2"`, the modulus, then prime1, prime2, exponent1,
+//!   exponent2 and coefficient (`(bitlen + 15) / 16` bytes each) and the private exponent
+//!   (modulus length). Windows accepts a blob whose private exponent is cut short (its length
+//!   is inferred from the blob's size); the key is then rebuilt from its primes.
+//! * `SIMPLEBLOB` continues with the wrapping key's `ALG_ID` and the session key encrypted with
+//!   it (PKCS#1 v1.5 or OAEP), as many bytes as the wrapping modulus.
+//!
+//! Every big integer is little-endian. Parsing is strict on lengths and never reads past the
+//! input; like Windows, it accepts a buffer longer than the blob it holds.
 
 use crate::alg::AlgId;
 use crate::error::{Error, Result};
@@ -116,6 +125,152 @@ pub(crate) fn plaintext_blob(alg: AlgId, key: &[u8]) -> Zeroizing<Vec<u8>> {
     out
 }
 
+/// `"RSA1"`: the magic of a public key.
+pub(crate) const RSA1: u32 = 0x3141_5352;
+/// `"RSA2"`: the magic of a key pair.
+pub(crate) const RSA2: u32 = 0x3241_5352;
+/// Largest RSA modulus Microsoft's providers handle, in bits.
+pub(crate) const MAX_RSA_BITS: u32 = 16384;
+
+/// The numbers of an RSA key BLOB, little-endian as stored, each at its blob length.
+#[derive(Clone)]
+pub(crate) struct RsaParts {
+    pub(crate) bits: u32,
+    pub(crate) exponent: u32,
+    pub(crate) modulus: Vec<u8>,
+    /// Present for `PRIVATEKEYBLOB`.
+    pub(crate) private: Option<RsaPrivateParts>,
+}
+
+/// The private numbers of a `PRIVATEKEYBLOB`, little-endian, wiped on drop.
+#[derive(Clone)]
+pub(crate) struct RsaPrivateParts {
+    pub(crate) prime1: Zeroizing<Vec<u8>>,
+    pub(crate) prime2: Zeroizing<Vec<u8>>,
+    pub(crate) exponent1: Zeroizing<Vec<u8>>,
+    pub(crate) exponent2: Zeroizing<Vec<u8>>,
+    pub(crate) coefficient: Zeroizing<Vec<u8>>,
+    /// `None` when the blob cut the private exponent short.
+    pub(crate) private_exponent: Option<Zeroizing<Vec<u8>>>,
+}
+
+fn le_u32(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+}
+
+/// Byte lengths of the modulus and of each half-size number for `bits`.
+pub(crate) fn rsa_lengths(bits: u32) -> (usize, usize) {
+    (bits.div_ceil(8) as usize, bits.div_ceil(16) as usize)
+}
+
+/// Parses the body of a `PUBLICKEYBLOB` or `PRIVATEKEYBLOB` (after the header).
+/// `NTE_BAD_DATA` for a wrong magic, a zero, oversized or short blob.
+pub(crate) fn parse_rsa(body: &[u8], private: bool) -> Result<RsaParts> {
+    let (head, rest) = body.split_at_checked(12).ok_or(Error::BadData)?;
+    let (magic, bits, exponent) = (le_u32(head), le_u32(&head[4..]), le_u32(&head[8..]));
+    if magic != if private { RSA2 } else { RSA1 } || bits == 0 || bits > MAX_RSA_BITS {
+        return Err(Error::BadData);
+    }
+    let (n_len, half) = rsa_lengths(bits);
+    let (modulus, mut rest) = rest.split_at_checked(n_len).ok_or(Error::BadData)?;
+    let private = if private {
+        let mut take = || -> Result<Zeroizing<Vec<u8>>> {
+            let (part, tail) = rest.split_at_checked(half).ok_or(Error::BadData)?;
+            rest = tail;
+            Ok(Zeroizing::new(part.to_vec()))
+        };
+        let (prime1, prime2, exponent1, exponent2, coefficient) =
+            (take()?, take()?, take()?, take()?, take()?);
+        let private_exponent = rest.get(..n_len).map(|d| Zeroizing::new(d.to_vec()));
+        Some(RsaPrivateParts {
+            prime1,
+            prime2,
+            exponent1,
+            exponent2,
+            coefficient,
+            private_exponent,
+        })
+    } else {
+        None
+    };
+    Ok(RsaParts {
+        bits,
+        exponent,
+        modulus: modulus.to_vec(),
+        private,
+    })
+}
+
+/// Serialises an RSA key BLOB: `PRIVATEKEYBLOB` when `parts.private` is given (a missing private
+/// exponent must have been filled in by the caller), else `PUBLICKEYBLOB`.
+pub(crate) fn rsa_blob(
+    alg: AlgId,
+    parts: &RsaParts,
+    with_private: bool,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let (n_len, half) = rsa_lengths(parts.bits);
+    let private = if with_private {
+        Some(parts.private.as_ref().ok_or(Error::BadKeyState)?)
+    } else {
+        None
+    };
+    let blob_type = if private.is_some() {
+        BlobType::PrivateKeyBlob
+    } else {
+        BlobType::PublicKeyBlob
+    };
+    let mut out = Zeroizing::new(Vec::with_capacity(HEADER_LEN + 12 + 2 * n_len + 5 * half));
+    out.extend_from_slice(&header(blob_type, alg));
+    out.extend_from_slice(&(if private.is_some() { RSA2 } else { RSA1 }).to_le_bytes());
+    out.extend_from_slice(&parts.bits.to_le_bytes());
+    out.extend_from_slice(&parts.exponent.to_le_bytes());
+    push_le(&mut out, &parts.modulus, n_len)?;
+    if let Some(p) = private {
+        for part in [
+            &p.prime1,
+            &p.prime2,
+            &p.exponent1,
+            &p.exponent2,
+            &p.coefficient,
+        ] {
+            push_le(&mut out, part, half)?;
+        }
+        push_le(
+            &mut out,
+            p.private_exponent.as_ref().ok_or(Error::BadKeyState)?,
+            n_len,
+        )?;
+    }
+    Ok(out)
+}
+
+/// Appends a little-endian number at exactly `len` bytes (zero-padded; high zero bytes
+/// trimmed). `NTE_BAD_DATA` if it does not fit.
+fn push_le(out: &mut Vec<u8>, number: &[u8], len: usize) -> Result<()> {
+    let used = number.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    if used > len {
+        return Err(Error::BadData);
+    }
+    out.extend_from_slice(&number[..used]);
+    out.resize(out.len() + (len - used), 0);
+    Ok(())
+}
+
+/// The wrapping key's `ALG_ID` and the encrypted key (little-endian) of a `SIMPLEBLOB` body.
+pub(crate) fn parse_simple(body: &[u8]) -> Result<(AlgId, &[u8])> {
+    let (alg, wrapped) = body.split_at_checked(4).ok_or(Error::BadData)?;
+    Ok((AlgId::from_raw(le_u32(alg)), wrapped))
+}
+
+/// A `SIMPLEBLOB` for a session key of `alg` wrapped (little-endian) by a key of `wrap_alg`.
+pub(crate) fn simple_blob(alg: AlgId, wrap_alg: AlgId, wrapped_le: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + 4 + wrapped_le.len());
+    out.extend_from_slice(&header(BlobType::SimpleBlob, alg));
+    out.extend_from_slice(&wrap_alg.raw().to_le_bytes());
+    out.extend_from_slice(wrapped_le);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +308,109 @@ mod tests {
             );
         }
         assert!(matches!(parse_header(&good[..7]), Err(Error::BadData)));
+    }
+
+    fn sample_rsa(bits: u32, private: bool) -> RsaParts {
+        let (n_len, half) = rsa_lengths(bits);
+        let num = |len: usize, seed: u8| {
+            Zeroizing::new(
+                (0..len)
+                    .map(|i| seed.wrapping_add(i as u8) | 1)
+                    .collect::<Vec<u8>>(),
+            )
+        };
+        RsaParts {
+            bits,
+            exponent: 65537,
+            modulus: num(n_len, 3).to_vec(),
+            private: private.then(|| RsaPrivateParts {
+                prime1: num(half, 5),
+                prime2: num(half, 7),
+                exponent1: num(half, 9),
+                exponent2: num(half, 11),
+                coefficient: num(half, 13),
+                private_exponent: Some(num(n_len, 15)),
+            }),
+        }
+    }
+
+    #[test]
+    fn rsa_blob_sizes_match_windows() {
+        // 84 bytes for a 512-bit public key, 148 for 1024; 308 and 596 for the private ones.
+        for (bits, public, private) in [(512, 84, 308), (1024, 148, 596)] {
+            let parts = sample_rsa(bits, true);
+            assert_eq!(
+                rsa_blob(AlgId::RSA_KEYX, &parts, false).unwrap().len(),
+                public
+            );
+            let blob = rsa_blob(AlgId::RSA_KEYX, &parts, true).unwrap();
+            assert_eq!(blob.len(), private);
+            let (head, body) = parse_header(&blob).unwrap();
+            assert_eq!(head.blob_type, 7);
+            let again = parse_rsa(body, true).unwrap();
+            assert_eq!(rsa_blob(AlgId::RSA_KEYX, &again, true).unwrap(), blob);
+        }
+    }
+
+    #[test]
+    fn a_short_private_exponent_is_reported_missing() {
+        let blob = rsa_blob(AlgId::RSA_KEYX, &sample_rsa(1024, true), true).unwrap();
+        let parts = parse_rsa(&blob[8..blob.len() - 10], true).unwrap();
+        assert!(parts.private.unwrap().private_exponent.is_none());
+        assert!(matches!(
+            parse_rsa(&blob[8..8 + 12 + 128 + 5 * 64 - 1], true),
+            Err(Error::BadData)
+        ));
+        assert!(
+            matches!(parse_rsa(&blob[8..], false), Err(Error::BadData)),
+            "RSA2 magic as a public blob"
+        );
+    }
+
+    #[test]
+    fn simple_blob_layout() {
+        let blob = simple_blob(AlgId::RC4, AlgId::RSA_KEYX, &[9; 64]);
+        assert_eq!(
+            &blob[..12],
+            &[1, 2, 0, 0, 0x01, 0x68, 0, 0, 0x00, 0xa4, 0, 0]
+        );
+        let (_, body) = parse_header(&blob).unwrap();
+        assert_eq!(
+            parse_simple(body).unwrap(),
+            (AlgId::RSA_KEYX, &[9u8; 64][..])
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn prop_rsa_every_truncation_and_corruption_is_an_error_or_a_blob(cut in any::<prop::sample::Index>(), flip in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let blob = rsa_blob(AlgId::RSA_SIGN, &sample_rsa(512, true), true).unwrap();
+            let len = cut.index(blob.len());
+            let _ = parse_header(&blob[..len]).and_then(|(_, b)| parse_rsa(b, true).map(|p| p.bits));
+            let mut bad = blob.to_vec();
+            let i = flip.index(bad.len());
+            bad[i] ^= 1 << bit;
+            if let Ok((_, body)) = parse_header(&bad)
+                && let Ok(parts) = parse_rsa(body, true)
+            {
+                prop_assert!(parts.bits > 0 && parts.bits <= MAX_RSA_BITS);
+            }
+        }
+
+        #[test]
+        fn prop_rsa_round_trip(bits in (48u32..=256).prop_map(|b| b * 8), private in any::<bool>()) {
+            let parts = sample_rsa(bits, private);
+            let blob = rsa_blob(AlgId::RSA_KEYX, &parts, private).unwrap();
+            let (_, body) = parse_header(&blob).unwrap();
+            let again = parse_rsa(body, private).unwrap();
+            prop_assert_eq!(rsa_blob(AlgId::RSA_KEYX, &again, private).unwrap(), blob);
+        }
+
+        #[test]
+        fn prop_arbitrary_rsa_bodies_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), private in any::<bool>()) {
+            let _ = parse_rsa(&bytes, private).map(|p| p.bits);
+            let _ = parse_simple(&bytes).map(|(a, w)| (a, w.len()));
+        }
     }
 
     proptest! {

@@ -2,6 +2,7 @@
 
 mod hmac;
 mod mac;
+mod sign;
 
 use std::fmt;
 use std::io;
@@ -15,6 +16,7 @@ use crate::provider::Provider;
 use hmac::Hmac;
 pub use hmac::HmacInfo;
 use mac::Mac;
+pub use sign::CRYPT_NOHASHOID;
 
 /// `CRYPT_USERDATA`: the only flag `CryptHashData` accepts.
 pub const CRYPT_USERDATA: u32 = 0x1;

@@ -3,6 +3,7 @@
 mod cipher;
 mod crypt;
 mod derive;
+mod pair;
 mod params;
 
 use std::fmt;
@@ -15,6 +16,9 @@ use crate::blob::BlobType;
 use crate::error::{Error, Result};
 use crate::hash::Hash;
 use crate::provider::Provider;
+use std::sync::Arc;
+
+use crate::rsa::{Pkcs1Rejection, RsaKey};
 pub(crate) use cipher::Engine;
 pub use crypt::CRYPT_OAEP;
 pub use params::PKCS5_PADDING;
@@ -201,6 +205,14 @@ pub struct Key<'p> {
     block_len: usize,
     /// `None` for a key no cipher can take (a long `CRYPT_IPSEC_HMAC_KEY`): HMAC only.
     engine: Option<Engine>,
+    /// `false` for an RC2 key longer than the provider allows (from a `SIMPLEBLOB`): it
+    /// decrypts, MACs and HMACs, but does not encrypt, as on Windows.
+    can_encrypt: bool,
+    /// The RSA key of a `CALG_RSA_KEYX` / `CALG_RSA_SIGN` key; `None` for session keys. Shared,
+    /// never copied: the private numbers live in one place, wiped when the last user drops.
+    rsa: Option<Arc<RsaKey>>,
+    /// How this RSA key answers bad PKCS#1 v1.5 padding.
+    rejection: Pkcs1Rejection,
 }
 
 /// The session algorithms a provider can make keys for.
@@ -296,8 +308,19 @@ fn check_key_flags(flags: KeyFlags) -> Result<()> {
 }
 
 impl Provider {
-    /// Generates a random session key (`CryptGenKey`).
+    /// Generates a random session key, or an RSA key pair (`CryptGenKey`).
     ///
+    /// **Key pairs**: `alg` `AT_KEYEXCHANGE` (1) or `CALG_RSA_KEYX` makes the container's
+    /// exchange pair, `AT_SIGNATURE` (2) or `CALG_RSA_SIGN` its signature pair, replacing any
+    /// pair in that slot. The pair is written to the container at once and atomically, so other
+    /// contexts on it (in this process or another) see it through
+    /// [`user_key`](Provider::user_key); a verify context keeps it in memory. The length is
+    /// 384..=16384 bits in steps of 8 (the Base provider: exchange keys up to 1024), 1024 by
+    /// default (512 on the Base provider), exponent 65537. **Generation is slow** (tens of
+    /// milliseconds at 1024 bits, seconds at 4096 and beyond): in async code run it with
+    /// `tokio::task::spawn_blocking`.
+    ///
+    /// **Session keys**:
     /// Every provider makes RC2, RC4 and DES keys; all but the Base provider make two- and
     /// three-key triple DES; `PROV_RSA_AES` makes AES-128/192/256. The key length comes from the
     /// upper 16 bits of `flags` (0 for the provider's default: RC2 and RC4 are 40 bits on the
@@ -308,17 +331,20 @@ impl Provider {
     ///
     /// # Errors
     ///
-    /// * `NTE_BAD_ALGID`: the provider does not offer `alg` as a session key (AES outside
-    ///   `PROV_RSA_AES`, 3DES on the Base provider, the generic `CALG_AES`, a hash id, ...).
-    ///   RSA key pairs (`AT_KEYEXCHANGE`, `CALG_RSA_SIGN`, ...) arrive in a later release and are
-    ///   refused with this code for now;
+    /// * `NTE_BAD_ALGID`: the provider does not offer `alg` as a key (AES outside
+    ///   `PROV_RSA_AES`, 3DES on the Base provider, the generic `CALG_AES`, a hash id, ...);
     /// * `NTE_BAD_FLAGS`: undefined flag bits, or a DES/3DES length other than the two Windows
     ///   accepts (56/64, 112/128, 168/192);
     /// * `NTE_BAD_DATA`: a key length outside the provider's range or not a multiple of 8;
-    /// * `NTE_SYS_ERR`: the operating system's random generator failed.
+    /// * `NTE_SYS_ERR`: the operating system's random generator failed;
+    /// * for key pairs, the errors of writing the container: `NTE_BAD_KEYSET` (it was deleted),
+    ///   `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`.
     #[doc(alias = "CryptGenKey")]
     pub fn gen_key(&self, alg: AlgId, flags: KeyFlags) -> Result<Key<'_>> {
         check_key_flags(flags)?;
+        if pair::pair_slot(alg).is_some() {
+            return self.gen_pair(alg, flags);
+        }
         let personality = self.ctx.csp.personality;
         let len = key_len(personality, alg, flags.key_bits())?;
         let mut key = Zeroizing::new(vec![0u8; len]);
@@ -386,21 +412,37 @@ impl Provider {
 
     /// Imports a key from a key BLOB (`CryptImportKey`).
     ///
-    /// This version imports `PLAINTEXTKEYBLOB`s of every session algorithm the provider offers,
-    /// with the provider's key-length limits; with `CRYPT_IPSEC_HMAC_KEY` a key of any length is
-    /// accepted, for use as an HMAC key (it can only encrypt when its length suits the
-    /// algorithm). A buffer longer than the blob is accepted, as on Windows. `unwrap_key` is for
-    /// wrapped blobs and must be `None` here.
+    /// * `PLAINTEXTKEYBLOB`: a session key in the clear, with the provider's key-length limits;
+    ///   with `CRYPT_IPSEC_HMAC_KEY` any length is accepted, for use as an HMAC key (it can
+    ///   only encrypt when its length suits the algorithm).
+    /// * `PUBLICKEYBLOB`: an RSA public key, for verifying signatures and wrapping keys; the
+    ///   container is not changed.
+    /// * `PRIVATEKEYBLOB`: an RSA key pair, installed in the container's slot its `ALG_ID`
+    ///   names (`CALG_RSA_KEYX` / `AT_KEYEXCHANGE`: exchange; `CALG_RSA_SIGN` /
+    ///   `AT_SIGNATURE`: signature), replacing the pair there. A private exponent cut short is
+    ///   accepted, as on Windows. `CRYPT_EXPORTABLE` allows exporting it again.
+    /// * `SIMPLEBLOB`: a session key wrapped with an exchange public key; `unwrap_key` must be
+    ///   the matching exchange key pair. PKCS#1 v1.5 by default, OAEP with `CRYPT_OAEP`
+    ///   (`0x40`). Bad padding is answered as the unwrap key's
+    ///   [`pkcs1_rejection`](Key::pkcs1_rejection) says: by default with a pseudo-random key,
+    ///   never an error (no padding oracle). The blob carries no salt: the key gets the default
+    ///   one. An RC2 key longer than the provider allows is accepted, for decryption only.
+    ///
+    /// A buffer longer than the blob is accepted, as on Windows.
     ///
     /// # Errors
     ///
-    /// * `NTE_BAD_DATA`: a blob shorter than its header or length field, a version other than 2,
-    ///   non-zero reserved bytes, or a key length the provider does not take;
-    /// * `NTE_BAD_TYPE`: an unknown blob type, or `SIMPLEBLOB`, `PUBLICKEYBLOB` and
-    ///   `PRIVATEKEYBLOB`, which arrive with RSA in a later release;
-    /// * `NTE_BAD_ALGID`: the blob's algorithm is not a session algorithm of this provider;
+    /// * `NTE_BAD_DATA`: a blob shorter than its header or length fields, a version other than
+    ///   2, non-zero reserved bytes, a wrong RSA magic, numbers that do not form a key, a key
+    ///   length the provider does not take, or (with [`Pkcs1Rejection::Explicit`]) bad padding;
+    /// * `NTE_BAD_TYPE`: an unknown or unsupported blob type;
+    /// * `NTE_BAD_ALGID`: the blob's algorithm is not one this provider offers, or a private
+    ///   blob names neither key-pair slot;
     /// * `NTE_BAD_FLAGS`: undefined flag bits;
-    /// * `NTE_BAD_PUBLIC_KEY`: an `unwrap_key` was given for a plaintext blob.
+    /// * `NTE_BAD_PUBLIC_KEY`: a `SIMPLEBLOB` without an exchange key pair to unwrap it, or an
+    ///   `unwrap_key` given for a plaintext blob;
+    /// * for `PRIVATEKEYBLOB` into a container, the errors of writing it (`NTE_BAD_KEYSET`,
+    ///   `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`).
     #[doc(alias = "CryptImportKey")]
     pub fn import_key(
         &self,
@@ -408,11 +450,27 @@ impl Provider {
         unwrap_key: Option<&Key<'_>>,
         flags: KeyFlags,
     ) -> Result<Key<'_>> {
-        check_key_flags(flags)?;
+        pair::check_import_flags(flags)?;
         let (header, body) = crate::blob::parse_header(blob)?;
-        if u32::from(header.blob_type) != BlobType::PlaintextKeyBlob.raw() {
-            return Err(Error::BadType);
+        match BlobType::from_raw(u32::from(header.blob_type)) {
+            Some(BlobType::PlaintextKeyBlob) => {
+                self.import_plaintext(header, body, unwrap_key, flags)
+            }
+            Some(BlobType::PublicKeyBlob | BlobType::PrivateKeyBlob) => {
+                self.import_rsa(header, body, flags)
+            }
+            Some(BlobType::SimpleBlob) => self.import_simple(header, body, unwrap_key, flags),
+            _ => Err(Error::BadType),
         }
+    }
+
+    fn import_plaintext(
+        &self,
+        header: crate::blob::BlobHeader,
+        body: &[u8],
+        unwrap_key: Option<&Key<'_>>,
+        flags: KeyFlags,
+    ) -> Result<Key<'_>> {
         if unwrap_key.is_some() {
             return Err(Error::BadPublicKey);
         }
@@ -508,7 +566,56 @@ impl<'p> Key<'p> {
             exportable,
             block_len,
             engine,
+            can_encrypt: true,
+            rsa: None,
+            rejection: Pkcs1Rejection::default(),
         }
+    }
+
+    /// A key for an RSA key pair or public key.
+    fn new_rsa(
+        prov: &'p Provider,
+        alg: AlgId,
+        rsa: Arc<RsaKey>,
+        permissions: KeyPermissions,
+    ) -> Self {
+        let mut key = Key::assemble(
+            prov,
+            alg,
+            Zeroizing::default(),
+            Zeroizing::default(),
+            0,
+            KeyFlags::empty(),
+            None,
+        );
+        key.permissions = permissions;
+        key.exportable = permissions.contains(KeyPermissions::EXPORT);
+        key.rsa = Some(rsa);
+        key
+    }
+
+    /// A session key unwrapped from a `SIMPLEBLOB`: its length is whatever the blob held, and
+    /// an RC2 key longer than the provider allows may only decrypt.
+    fn new_unwrapped(
+        prov: &'p Provider,
+        alg: AlgId,
+        key: Zeroizing<Vec<u8>>,
+        salt: Zeroizing<Vec<u8>>,
+        flags: KeyFlags,
+    ) -> Result<Self> {
+        let personality = prov.ctx.csp.personality;
+        let len_ok = match alg {
+            AlgId::RC2 => (1..=cipher::RC2_MAX_KEY).contains(&key.len()),
+            AlgId::RC4 => (1..=256).contains(&key.len()),
+            _ => key_len_allowed(personality, alg, key.len()).is_ok(),
+        };
+        if !len_ok {
+            return Err(Error::BadData);
+        }
+        let can_encrypt = pair::may_encrypt(personality, alg, key.len());
+        let mut key = Key::new(prov, alg, key, salt, flags)?;
+        key.can_encrypt = can_encrypt;
+        Ok(key)
     }
 
     /// The raw key bytes, without salt: what HMAC and `CryptHashSessionKey` use.
@@ -562,6 +669,9 @@ impl<'p> Key<'p> {
             exportable: self.exportable,
             block_len: self.block_len,
             engine,
+            can_encrypt: self.can_encrypt,
+            rsa: self.rsa.clone(),
+            rejection: self.rejection,
         })
     }
 

@@ -44,6 +44,9 @@
 //!   kept in a [`KeyStore`], or is a **verify context** ([`Provider::verify_context`]) with none.
 //! * [`Hash`](struct@Hash) (`HCRYPTHASH`) and [`Key`] (`HCRYPTKEY`) objects **borrow** the provider that made
 //!   them. Both are `Send`, so they work across threads and `.await` points.
+//! * A container keeps up to two RSA key pairs, an exchange pair and a signature pair
+//!   ([`Provider::user_key`]); a verify context keeps the pairs it generates or imports in
+//!   memory only.
 //! * Every error is an [`Error`] whose [`code`](Error::code) is the exact Windows value, so
 //!   `GetLastError()` checks port as `e.code() == codes::NTE_BAD_KEYSET`.
 //!
@@ -66,9 +69,12 @@
 //! | `CryptHashSessionKey` | [`Hash::hash_session_key`] |
 //! | `CryptDuplicateHash` | [`Hash::duplicate`] |
 //! | `CryptDestroyHash` | [`Hash::destroy`], or drop |
-//! | `CryptGenKey` | [`Provider::gen_key`] |
+//! | `CryptGenKey` (session keys; `AT_KEYEXCHANGE` / `AT_SIGNATURE` key pairs) | [`Provider::gen_key`] |
+//! | `CryptGetUserKey` | [`Provider::user_key`] |
 //! | `CryptDeriveKey` | [`Provider::derive_key`] |
-//! | `CryptImportKey` / `CryptExportKey` (`PLAINTEXTKEYBLOB`) | [`Provider::import_key`] / [`Key::export`] |
+//! | `CryptImportKey` / `CryptExportKey` (`PLAINTEXTKEYBLOB`, `SIMPLEBLOB`, `PUBLICKEYBLOB`, `PRIVATEKEYBLOB`) | [`Provider::import_key`] / [`Key::export`] |
+//! | `CryptSignHash` | [`Hash::sign`] |
+//! | `CryptVerifySignature` | [`Hash::verify_signature`] |
 //! | `CryptEncrypt` | [`Key::encrypt`]; with `hHash`/`dwFlags`: [`Key::encrypt_with`]; caller's buffer: [`Key::encrypt_in_place`]; size query: [`Key::encrypted_len`] |
 //! | `CryptDecrypt` | [`Key::decrypt`]; with `hHash`/`dwFlags`: [`Key::decrypt_with`]; caller's buffer: [`Key::decrypt_in_place`] |
 //! | `CryptGetKeyParam` / `CryptSetKeyParam` `KP_MODE`, `KP_IV`, `KP_PADDING`, `KP_MODE_BITS` | [`Key::mode`] / [`Key::set_mode`], [`Key::iv`] / [`Key::set_iv`], [`Key::padding`] / [`Key::set_padding`], [`Key::mode_bits`] |
@@ -78,9 +84,12 @@
 //! | `CryptDestroyKey` | [`Key::destroy`], or drop |
 //!
 //! Every ported method carries its Win32 name as a search alias: type `CryptDeriveKey` into the
-//! docs.rs search box. Not yet implemented: RSA key pairs (`CryptGetUserKey`, `AT_KEYEXCHANGE`,
-//! `AT_SIGNATURE`), `SIMPLEBLOB` / `PUBLICKEYBLOB` / `PRIVATEKEYBLOB`, `CryptSignHash` and
-//! `CryptVerifySignature`; they follow in the next release.
+//! docs.rs search box.
+//!
+//! **One deliberate difference**: a PKCS#1 v1.5 decryption (or `SIMPLEBLOB` import) with bad
+//! padding does not fail with `NTE_BAD_DATA` by default, because that answer is a padding oracle
+//! (Bleichenbacher, Marvin). It yields a pseudo-random result instead, unless the key opts in
+//! with [`Key::set_pkcs1_rejection`]; see [`Pkcs1Rejection`].
 //!
 //! # Guarantees
 //!
@@ -115,19 +124,22 @@ mod error;
 mod hash;
 mod key;
 mod provider;
+mod rsa;
 pub mod store;
 
 pub use alg::{AlgId, ProviderType};
 pub use blob::BlobType;
 pub use error::{Error, Result, codes};
 pub use hash::{
-    CRYPT_LITTLE_ENDIAN, CRYPT_USERDATA, HP_ALGID, HP_HASHSIZE, HP_HASHVAL, Hash, HmacInfo,
+    CRYPT_LITTLE_ENDIAN, CRYPT_NOHASHOID, CRYPT_USERDATA, HP_ALGID, HP_HASHSIZE, HP_HASHVAL, Hash,
+    HmacInfo,
 };
 pub use key::{CRYPT_OAEP, CipherMode, Key, KeyFlags, KeyPermissions, KeySpec, PKCS5_PADDING};
 pub use provider::{
     AcquireFlags, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV,
     MS_STRONG_PROV, Provider, ReleaseFlags,
 };
+pub use rsa::Pkcs1Rejection;
 pub use store::{KeySet, KeyStore};
 pub use zeroize::Zeroizing;
 

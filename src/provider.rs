@@ -1,12 +1,13 @@
 //! Provider contexts (`HCRYPTPROV`): acquiring, sharing and releasing them.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bitflags::bitflags;
 
 use crate::alg::{Personality, ProviderType};
 use crate::error::{Error, Result};
-use crate::store::format::validate_name;
+use crate::rsa::RsaKey;
+use crate::store::format::{Slot, validate_name};
 use crate::store::{KeySet, KeyStore};
 
 /// `MS_DEF_PROV`: the Base provider (export-grade key lengths, `PROV_RSA_FULL`).
@@ -154,10 +155,6 @@ fn default_container_name() -> String {
 struct OpenContainer {
     store: KeyStore,
     name: String,
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "key pairs arrive with the RSA issue")
-    )]
     id: [u8; 16],
 }
 
@@ -172,6 +169,71 @@ pub(crate) struct Context {
     container: Option<OpenContainer>,
     /// The store a verify context enumerates; `None` means the default store, resolved on use.
     verify_store: Option<KeyStore>,
+    /// A verify context's key pairs (exchange, signature): held in memory only, and wiped with
+    /// the context (slot blobs are `Zeroizing`).
+    ephemeral: Mutex<[Option<Slot>; 2]>,
+    /// The last key pair parsed from each slot, reused while the slot's bytes are unchanged, so
+    /// that signing does not rebuild the private key every time.
+    pair_cache: Mutex<[Option<CachedPair>; 2]>,
+}
+
+/// A slot's bytes and the key pair parsed from them.
+type CachedPair = (Slot, Arc<RsaKey>);
+
+impl Context {
+    /// Stores a key pair in slot `index` (0 exchange, 1 signature): in the container, at once
+    /// and atomically, or in memory for a verify context.
+    pub(crate) fn store_pair(&self, index: usize, slot: Slot) -> Result<()> {
+        match &self.container {
+            Some(open) => open
+                .store
+                .update(self.keyset, &open.name, open.id, |record| {
+                    record.slots[index] = Some(slot);
+                }),
+            None => {
+                self.ephemeral.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(slot);
+                Ok(())
+            }
+        }
+    }
+
+    /// The parsed key pair of slot `index` and its permissions, read afresh from the container
+    /// (so pairs written by other contexts and processes are seen at once), parsed only when
+    /// the slot's bytes changed since the last call.
+    pub(crate) fn pair(
+        &self,
+        index: usize,
+        parse: impl FnOnce(&Slot) -> Result<RsaKey>,
+    ) -> Result<Option<(u32, Arc<RsaKey>)>> {
+        let Some(slot) = self.load_pair(index)? else {
+            return Ok(None);
+        };
+        let mut cache = self.pair_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((cached, key)) = &cache[index]
+            && cached.blob == slot.blob
+        {
+            return Ok(Some((slot.permissions, Arc::clone(key))));
+        }
+        let key = Arc::new(parse(&slot)?);
+        let permissions = slot.permissions;
+        cache[index] = Some((slot, Arc::clone(&key)));
+        Ok(Some((permissions, key)))
+    }
+
+    /// The key pair in slot `index`, read afresh from the container, or from memory for a
+    /// verify context.
+    fn load_pair(&self, index: usize) -> Result<Option<Slot>> {
+        match &self.container {
+            Some(open) => {
+                let mut record = open.store.load(self.keyset, &open.name)?;
+                if record.id != open.id {
+                    return Err(Error::BadKeyset);
+                }
+                Ok(record.slots[index].take())
+            }
+            None => Ok(self.ephemeral.lock().unwrap_or_else(|e| e.into_inner())[index].clone()),
+        }
+    }
 }
 
 /// A provider context (`HCRYPTPROV`).
@@ -469,6 +531,8 @@ fn verify_context(
         silent,
         container: None,
         verify_store: store.cloned(),
+        ephemeral: Mutex::new([None, None]),
+        pair_cache: Mutex::new([None, None]),
     }
 }
 
@@ -519,6 +583,8 @@ pub(crate) fn acquire_in(
         silent,
         container: Some(container),
         verify_store: None,
+        ephemeral: Mutex::new([None, None]),
+        pair_cache: Mutex::new([None, None]),
     }))
 }
 

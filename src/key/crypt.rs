@@ -1,6 +1,7 @@
-//! `CryptEncrypt` and `CryptDecrypt` on session keys.
+//! `CryptEncrypt` and `CryptDecrypt`: session keys, and RSA exchange keys.
 
 use super::{CipherMode, Key};
+use crate::alg::AlgId;
 use crate::error::{Error, Result};
 use crate::hash::Hash;
 
@@ -29,11 +30,16 @@ impl Key<'_> {
     /// `CryptEncrypt` in full: `hash`, when given, receives the plaintext (as `hHash` does), and
     /// `flags` takes the raw `dwFlags`.
     ///
+    /// **RSA exchange keys** encrypt one block: `data` becomes the modulus-length ciphertext,
+    /// little-endian as on Windows, with PKCS#1 v1.5 padding, or OAEP (SHA-1) with
+    /// [`CRYPT_OAEP`].
+    ///
     /// # Errors
     ///
-    /// As [`encrypt`](Key::encrypt), plus `NTE_BAD_FLAGS` for flags other than 0 (`CRYPT_OAEP`
-    /// is for RSA keys) and the errors of [`Hash::hash_data`] (checked before anything is
-    /// encrypted).
+    /// As [`encrypt`](Key::encrypt), plus `NTE_BAD_FLAGS` for flags other than 0 (and
+    /// `CRYPT_OAEP` for RSA keys) and the errors of [`Hash::hash_data`] (checked before anything
+    /// is encrypted). For RSA keys: `NTE_BAD_KEY` for a signature key, `NTE_BAD_LEN` for more
+    /// data than the padding leaves room for (modulus length − 11, or − 42 with OAEP).
     #[doc(alias = "CryptEncrypt")]
     pub fn encrypt_with(
         &mut self,
@@ -42,6 +48,18 @@ impl Key<'_> {
         flags: u32,
         data: &mut Vec<u8>,
     ) -> Result<()> {
+        if let Some(rsa) = self.rsa.as_deref() {
+            let oaep = self.check_rsa_crypt(flags)?;
+            if let Some(hash) = &hash {
+                hash.check_accepts_data()?;
+            }
+            let ciphertext = rsa.encrypt(data, oaep)?;
+            if let Some(hash) = hash {
+                hash.hash_data(data)?;
+            }
+            *data = ciphertext;
+            return Ok(());
+        }
         if flags != 0 {
             return Err(Error::BadFlags);
         }
@@ -83,6 +101,9 @@ impl Key<'_> {
     /// `CryptEncrypt` with a null buffer.
     #[must_use]
     pub fn encrypted_len(&self, len: usize, final_block: bool) -> usize {
+        if let Some(rsa) = &self.rsa {
+            return rsa.len();
+        }
         let bs = self.block_len;
         if bs == 0 || !final_block {
             len
@@ -114,10 +135,18 @@ impl Key<'_> {
     /// `CryptDecrypt` in full: `hash`, when given, receives the plaintext after decryption, and
     /// `flags` takes the raw `dwFlags`.
     ///
+    /// **RSA exchange key pairs** decrypt one modulus-length, little-endian ciphertext, PKCS#1
+    /// v1.5 or OAEP (SHA-1) with [`CRYPT_OAEP`]. Bad PKCS#1 v1.5 padding is answered as
+    /// [`pkcs1_rejection`](Key::pkcs1_rejection) says: by default with a pseudo-random
+    /// plaintext and no error, so that no padding oracle exists.
+    ///
     /// # Errors
     ///
-    /// As [`decrypt`](Key::decrypt), plus `NTE_BAD_FLAGS` for flags other than 0 and the errors
-    /// of [`Hash::hash_data`] (a finished hash is refused before anything is decrypted).
+    /// As [`decrypt`](Key::decrypt), plus `NTE_BAD_FLAGS` for flags other than 0 (and
+    /// `CRYPT_OAEP` for RSA keys) and the errors of [`Hash::hash_data`] (a finished hash is
+    /// refused before anything is decrypted). For RSA keys: `NTE_BAD_KEY` for a signature key,
+    /// `NTE_NO_KEY` for a public key, `NTE_BAD_DATA` for a ciphertext that is not
+    /// modulus-length or (OAEP, or explicit rejection) does not decrypt.
     #[doc(alias = "CryptDecrypt")]
     pub fn decrypt_with(
         &mut self,
@@ -126,6 +155,19 @@ impl Key<'_> {
         flags: u32,
         data: &mut Vec<u8>,
     ) -> Result<()> {
+        if let Some(rsa) = self.rsa.as_deref() {
+            let oaep = self.check_rsa_crypt(flags)?;
+            if let Some(hash) = &hash {
+                hash.check_accepts_data()?;
+            }
+            let plaintext = rsa.decrypt(data, oaep, self.rejection)?;
+            if let Some(hash) = hash {
+                hash.hash_data(&plaintext)?;
+            }
+            data.clear();
+            data.extend_from_slice(&plaintext);
+            return Ok(());
+        }
         if flags != 0 {
             return Err(Error::BadFlags);
         }
@@ -148,6 +190,12 @@ impl Key<'_> {
     /// As [`decrypt`](Key::decrypt).
     #[doc(alias = "CryptDecrypt")]
     pub fn decrypt_in_place(&mut self, buf: &mut [u8], final_block: bool) -> Result<usize> {
+        if let Some(rsa) = self.rsa.as_deref() {
+            self.check_rsa_crypt(0)?;
+            let plaintext = rsa.decrypt(buf, false, self.rejection)?;
+            buf[..plaintext.len()].copy_from_slice(&plaintext);
+            return Ok(plaintext.len());
+        }
         let bs = self.block_len;
         let mode = self.mode;
         self.check_mode()?;
@@ -185,10 +233,23 @@ impl Key<'_> {
         Ok(buf.len() - pad)
     }
 
+    /// RSA encryption needs an exchange key and takes `CRYPT_OAEP` or nothing; returns whether
+    /// OAEP was asked for.
+    fn check_rsa_crypt(&self, flags: u32) -> Result<bool> {
+        if self.alg != AlgId::RSA_KEYX {
+            return Err(Error::BadKey);
+        }
+        match flags {
+            0 => Ok(false),
+            CRYPT_OAEP => Ok(true),
+            _ => Err(Error::BadFlags),
+        }
+    }
+
     /// The checks an encryption makes before it changes anything.
     fn check_encrypt(&self, len: usize, final_block: bool) -> Result<()> {
         self.check_mode()?;
-        if self.engine.is_none() {
+        if self.engine.is_none() || !self.can_encrypt {
             return Err(Error::BadKey);
         }
         if self.block_len != 0 && !final_block && !len.is_multiple_of(self.block_len) {

@@ -130,7 +130,10 @@ impl<'p> Key<'p> {
     #[doc(alias = "KP_KEYLEN")]
     #[must_use]
     pub fn key_bits(&self) -> u32 {
-        u32::try_from(self.key.len() * 8).unwrap_or(u32::MAX)
+        match &self.rsa {
+            Some(rsa) => rsa.bits(),
+            None => u32::try_from(self.key.len() * 8).unwrap_or(u32::MAX),
+        }
     }
 
     /// RC2's effective key length in bits (`KP_EFFECTIVE_KEYLEN`), by default the key length
@@ -183,11 +186,15 @@ impl<'p> Key<'p> {
         self.alg
     }
 
-    /// The block length in bits (`KP_BLOCKLEN`): 64 for RC2 and DES, 128 for AES, 0 for RC4.
+    /// The block length in bits (`KP_BLOCKLEN`): 64 for RC2 and DES, 128 for AES, 0 for RC4,
+    /// the modulus length for RSA keys.
     #[doc(alias = "KP_BLOCKLEN")]
     #[must_use]
     pub fn block_bits(&self) -> u32 {
-        u32::try_from(self.block_len * 8).unwrap_or(0)
+        match &self.rsa {
+            Some(rsa) => rsa.bits(),
+            None => u32::try_from(self.block_len * 8).unwrap_or(0),
+        }
     }
 
     /// The key's permissions (`KP_PERMISSIONS`): `0x3B`, plus `CRYPT_EXPORT` when exportable.
@@ -220,9 +227,15 @@ impl<'p> Key<'p> {
     /// Exports the key as a key BLOB (`CryptExportKey`), returned in memory that is wiped on
     /// drop.
     ///
-    /// This version exports session keys as `PLAINTEXTKEYBLOB` (key bytes without salt), and
-    /// only keys created with `CRYPT_EXPORTABLE`. `wrap_key` is for wrapped blobs and must be
-    /// `None` here.
+    /// * `PLAINTEXTKEYBLOB`: a session key's bytes (without salt); `wrap_key` must be `None`.
+    /// * `SIMPLEBLOB`: a session key wrapped with `wrap_key`, an RSA exchange public key
+    ///   (PKCS#1 v1.5, or OAEP with `flags` = `CRYPT_OAEP`), for
+    ///   [`Provider::import_key`](crate::Provider::import_key) on the side that holds the pair. The salt is not carried.
+    /// * `PUBLICKEYBLOB`: an RSA key's public half ("RSA1"), byte-identical to Windows'.
+    /// * `PRIVATEKEYBLOB`: an RSA key pair ("RSA2"); a pair imported from a blob exports the
+    ///   same bytes back.
+    ///
+    /// Session keys and private key pairs export only when made with `CRYPT_EXPORTABLE`.
     ///
     /// ```
     /// use cryptoapi::{AlgId, BlobType, KeyFlags, Provider, ProviderType};
@@ -237,11 +250,14 @@ impl<'p> Key<'p> {
     ///
     /// # Errors
     ///
-    /// * `NTE_BAD_KEY_STATE`: the key is not exportable;
-    /// * `NTE_BAD_TYPE`: a blob type other than `PLAINTEXTKEYBLOB` (the RSA formats arrive in a
-    ///   later release);
-    /// * `NTE_BAD_KEY`: a `wrap_key` was given for a plaintext blob;
-    /// * `NTE_BAD_FLAGS`: `flags` is not 0.
+    /// * `NTE_BAD_KEY_STATE`: the key (or pair) is not exportable, or a public key has no
+    ///   private half to export;
+    /// * `NTE_BAD_TYPE`: a blob type this crate does not write (`OPAQUEKEYBLOB`, ...);
+    /// * `NTE_BAD_KEY`: a blob type that does not fit the key (an RSA blob of a session key, a
+    ///   `SIMPLEBLOB` of an RSA key), or a `wrap_key` where none is taken;
+    /// * `NTE_BAD_PUBLIC_KEY`: a `SIMPLEBLOB` without an RSA `wrap_key`;
+    /// * `NTE_BAD_FLAGS`: flags other than 0 (and `CRYPT_OAEP` for `SIMPLEBLOB`);
+    /// * `NTE_BAD_LEN`: the session key does not fit the wrapping key's padding.
     #[doc(alias = "CryptExportKey")]
     pub fn export(
         &self,
@@ -250,7 +266,10 @@ impl<'p> Key<'p> {
         flags: u32,
     ) -> Result<Zeroizing<Vec<u8>>> {
         if blob_type != BlobType::PlaintextKeyBlob {
-            return Err(Error::BadType);
+            return self.export_rsa_or_wrapped(wrap_key, blob_type, flags);
+        }
+        if self.rsa.is_some() {
+            return Err(Error::BadKey);
         }
         if wrap_key.is_some() {
             return Err(Error::BadKey);

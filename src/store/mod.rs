@@ -259,10 +259,6 @@ impl KeyStore {
 
     /// Changes the container instance `id` under its lock. `NTE_BAD_KEYSET` if it was deleted
     /// (or deleted and re-created) since the caller opened it: a deleted container stays deleted.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "key pairs arrive with the RSA issue")
-    )]
     pub(crate) fn update(
         &self,
         keyset: KeySet,
