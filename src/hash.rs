@@ -222,13 +222,16 @@ impl Provider {
     ///
     /// * `NTE_BAD_ALGID`: the provider does not offer `alg` as a hash (SHA-2 on
     ///   `PROV_RSA_FULL`, a cipher id, ...);
-    /// * `NTE_BAD_KEY`: `CALG_HMAC` or `CALG_MAC` without a key, `CALG_MAC` with a stream key,
-    ///   or a key given for an unkeyed hash.
+    /// * `NTE_BAD_KEY`: `CALG_HMAC` or `CALG_MAC` without a key or with an RSA key, `CALG_MAC`
+    ///   with a stream key, or a key given for an unkeyed hash.
     #[doc(alias = "CryptCreateHash")]
     #[inline]
     pub fn create_hash(&self, alg: AlgId, key: Option<&Key<'_>>) -> Result<Hash<'_>> {
         if !offers_hash(self.ctx.csp.personality, alg) {
             return Err(Error::BadAlgId);
+        }
+        if key.is_some_and(|k| !k.is_session_key()) {
+            return Err(Error::BadKey);
         }
         let state = match (alg, key) {
             (AlgId::HMAC, Some(key)) => State::Hmac(Box::new(Hmac::new(key.key_bytes()))),
@@ -351,11 +354,15 @@ impl<'p> Hash<'p> {
     ///
     /// # Errors
     ///
-    /// `NTE_BAD_FLAGS` for other flags, then as [`hash_data`](Hash::hash_data).
+    /// `NTE_BAD_FLAGS` for other flags, `NTE_BAD_KEY` for an RSA key, then as
+    /// [`hash_data`](Hash::hash_data).
     #[doc(alias = "CryptHashSessionKey")]
     pub fn hash_session_key(&mut self, key: &Key<'_>, flags: u32) -> Result<()> {
         if flags & !CRYPT_LITTLE_ENDIAN != 0 {
             return Err(Error::BadFlags);
+        }
+        if !key.is_session_key() {
+            return Err(Error::BadKey);
         }
         let mut bytes = Zeroizing::new(key.key_bytes().to_vec());
         if flags & CRYPT_LITTLE_ENDIAN == 0 {

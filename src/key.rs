@@ -591,7 +591,15 @@ impl<'p> Key<'p> {
         key.permissions = permissions;
         key.exportable = permissions.contains(KeyPermissions::EXPORT);
         key.rsa = Some(rsa);
+        key.block_len = 0;
+        key.iv.clear();
+        key.mode = CipherMode::Stream;
         key
+    }
+
+    /// Whether this is a session (symmetric) key rather than an RSA key.
+    pub(crate) fn is_session_key(&self) -> bool {
+        self.rsa.is_none()
     }
 
     /// A session key unwrapped from a `SIMPLEBLOB`: its length is whatever the blob held, and

@@ -252,3 +252,66 @@ pub(crate) fn may_encrypt(personality: Personality, alg: AlgId, key_bytes: usize
 pub(crate) fn check_import_flags(flags: KeyFlags) -> Result<()> {
     check_key_flags(flags)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::alg::{AlgId, ProviderType};
+    use crate::blob::BlobType;
+    use crate::error::Error;
+    use crate::key::KeyFlags;
+    use crate::provider::Provider;
+
+    /// Every truncation and every single-bit corruption of a private key blob is either
+    /// refused with an error or imports as a working key pair: never a panic.
+    #[test]
+    fn corrupted_private_blobs_import_or_fail_cleanly() {
+        let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
+        let pair = prov
+            .gen_key(AlgId::RSA_KEYX, KeyFlags::EXPORTABLE.with_key_bits(384))
+            .unwrap();
+        let blob = pair.export(None, BlobType::PrivateKeyBlob, 0).unwrap();
+        for len in 0..blob.len() {
+            let _ = prov.import_key(&blob[..len], None, KeyFlags::empty());
+        }
+        for i in 0..blob.len() {
+            for bit in [0x01u8, 0x80] {
+                let mut bad = blob.to_vec();
+                bad[i] ^= bit;
+                if let Ok(mut key) = prov.import_key(&bad, None, KeyFlags::EXPORTABLE) {
+                    let mut data = b"still works".to_vec();
+                    let _ = key.encrypt_with(None, true, 0, &mut data);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rsa_keys_are_not_session_keys() {
+        let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
+        let pair = prov
+            .gen_key(AlgId::RSA_KEYX, KeyFlags::empty().with_key_bits(384))
+            .unwrap();
+        assert!(matches!(
+            prov.create_hash(AlgId::HMAC, Some(&pair)),
+            Err(Error::BadKey)
+        ));
+        assert!(matches!(
+            prov.create_hash(AlgId::MAC, Some(&pair)),
+            Err(Error::BadKey)
+        ));
+        let mut hash = prov.create_hash(AlgId::MD5, None).unwrap();
+        assert!(matches!(
+            hash.hash_session_key(&pair, 0),
+            Err(Error::BadKey)
+        ));
+        assert_eq!((pair.key_bits(), pair.block_bits()), (384, 384));
+        assert!(matches!(
+            pair.export(None, BlobType::PlaintextKeyBlob, 0),
+            Err(Error::BadKey)
+        ));
+        assert!(matches!(
+            pair.export(None, BlobType::PrivateKeyBlob, 0),
+            Err(Error::BadKeyState)
+        ));
+    }
+}
