@@ -109,12 +109,25 @@ impl RsaKey {
     /// Generates a key pair of `bits` bits (exponent 65537). Slow: seconds for large keys.
     pub(crate) fn generate(bits: u32) -> Result<RsaKey> {
         let mut rng = getrandom::SysRng;
-        let key = rsa::PrivateKey::new_with_exp_unchecked(
+        let generated = rsa::PrivateKey::new_with_exp_unchecked(
             &mut rng,
             bits as usize,
             BoxedUint::from(u64::from(EXPONENT)),
         )
         .map_err(|_| Error::Fail)?;
+        // Rebuild from the primes, exactly as a reload from the container does: the private
+        // exponent (and with it implicit rejection's key) must not depend on which path made the
+        // key object.
+        let [p, q] = generated.primes() else {
+            return Err(Error::Fail);
+        };
+        let key = rsa::PrivateKey::from_p_q(
+            p.as_ref().clone(),
+            q.as_ref().clone(),
+            BoxedUint::from(u64::from(EXPONENT)),
+        )
+        .map_err(|_| Error::Fail)?;
+        drop(generated);
         let [p, q] = key.primes() else {
             return Err(Error::Fail);
         };
@@ -231,7 +244,7 @@ impl RsaKey {
         let mut ct = ciphertext_le.to_vec();
         ct.reverse();
         let plain = match (oaep, rejection) {
-            (true, _) => private.key.decrypt(Oaep::<sha1::Sha1>::new(), &ct),
+            (true, _) => return oaep_decrypt(&private.key, &ct),
             (false, Pkcs1Rejection::Implicit) => private.key.decrypt(Pkcs1v15Encrypt, &ct),
             (false, Pkcs1Rejection::Explicit) => return explicit_pkcs1_decrypt(&private.key, &ct),
         };
@@ -239,17 +252,40 @@ impl RsaKey {
     }
 }
 
-/// PKCS#1 v1.5 decryption that reports bad padding, as Windows does (see [`Pkcs1Rejection`]).
-fn explicit_pkcs1_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    let k = key.size();
+/// OAEP (SHA-1, MGF1-SHA-1, empty label) decryption that also requires the encoded message's
+/// first byte to be zero, as RFC 8017 does (the `rsa` crate ignores that byte).
+///
+/// Telling a non-zero first byte apart from other failures is Manger's oracle, so both checks
+/// always run and fail alike: the raw check costs one extra private operation every time.
+fn oaep_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let decoded = key
+        .decrypt(Oaep::<sha1::Sha1>::new(), ct_be)
+        .map(Zeroizing::new);
+    let first_byte_zero = raw_decrypt(key, ct_be).is_ok_and(|m| {
+        // m < 2^(8(k-1)), i.e. the k-byte encoding starts with 0x00.
+        (m.bit_width_vartime() as usize) <= 8 * (key.size() - 1)
+    });
+    match decoded {
+        Ok(plain) if first_byte_zero => Ok(plain),
+        _ => Err(Error::BadData),
+    }
+}
+
+/// The raw private operation on a big-endian ciphertext, refusing values not below the modulus.
+fn raw_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<BoxedUint> {
     let c = BoxedUint::from_be_slice(ct_be, key.n().as_ref().bits_precision())
         .map_err(|_| Error::BadData)?;
     if c >= *key.n().as_ref() {
         return Err(Error::BadData);
     }
     let mut rng = getrandom::SysRng;
-    let m =
-        rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &c).map_err(|_| Error::BadData)?;
+    rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &c).map_err(|_| Error::BadData)
+}
+
+/// PKCS#1 v1.5 decryption that reports bad padding, as Windows does (see [`Pkcs1Rejection`]).
+fn explicit_pkcs1_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let k = key.size();
+    let m = raw_decrypt(key, ct_be)?;
     let bytes = Zeroizing::new(m.to_be_bytes().into_vec());
     let em = bytes
         .get(bytes.len().saturating_sub(k)..)
