@@ -524,16 +524,44 @@ fn verify_context(
     silent: bool,
     store: Option<&KeyStore>,
 ) -> Context {
-    Context {
-        csp,
-        prov_type,
-        keyset,
-        silent,
-        container: None,
-        verify_store: store.cloned(),
-        ephemeral: Mutex::new([None, None]),
-        pair_cache: Mutex::new([None, None]),
+    Context::new(csp, prov_type, keyset, silent, None, store.cloned())
+}
+
+impl Context {
+    fn new(
+        csp: &'static Csp,
+        prov_type: ProviderType,
+        keyset: KeySet,
+        silent: bool,
+        container: Option<OpenContainer>,
+        verify_store: Option<KeyStore>,
+    ) -> Context {
+        Context {
+            csp,
+            prov_type,
+            keyset,
+            silent,
+            container,
+            verify_store,
+            ephemeral: Mutex::new([None, None]),
+            pair_cache: Mutex::new([None, None]),
+        }
     }
+}
+
+/// The container name an acquire or delete means (the default container's for `None` or `""`),
+/// checked, and the store it lives in (the default store for `None`).
+fn target(store: Option<&KeyStore>, container: Option<&str>) -> Result<(String, KeyStore)> {
+    let name = match container.filter(|n| !n.is_empty()) {
+        Some(name) => name.to_owned(),
+        None => default_container_name(),
+    };
+    validate_name(&name)?;
+    let store = match store {
+        Some(store) => store.clone(),
+        None => KeyStore::default_store()?,
+    };
+    Ok((name, store))
 }
 
 /// `CryptAcquireContext` on `store`, or on the default store when `None` (resolved only when a
@@ -549,24 +577,15 @@ pub(crate) fn acquire_in(
     let mode = acquire_mode(flags)?;
     let keyset = keyset_of(flags);
     let silent = flags.contains(AcquireFlags::SILENT);
-    let name = container.filter(|n| !n.is_empty());
     if let Mode::Verify = mode {
-        if name.is_some() {
+        if container.is_some_and(|n| !n.is_empty()) {
             return Err(Error::BadFlags);
         }
         return Ok(Provider::from_context(verify_context(
             csp, prov_type, keyset, silent, store,
         )));
     }
-    let name = match name {
-        Some(name) => name.to_owned(),
-        None => default_container_name(),
-    };
-    validate_name(&name)?;
-    let store = match store {
-        Some(store) => store.clone(),
-        None => KeyStore::default_store()?,
-    };
+    let (name, store) = target(store, container)?;
     let record = match mode {
         Mode::Create => store.create(keyset, &name)?,
         _ => store.load(keyset, &name)?,
@@ -576,16 +595,14 @@ pub(crate) fn acquire_in(
         name,
         id: record.id,
     };
-    Ok(Provider::from_context(Context {
+    Ok(Provider::from_context(Context::new(
         csp,
         prov_type,
         keyset,
         silent,
-        container: Some(container),
-        verify_store: None,
-        ephemeral: Mutex::new([None, None]),
-        pair_cache: Mutex::new([None, None]),
-    }))
+        Some(container),
+        None,
+    )))
 }
 
 /// `CryptAcquireContext(CRYPT_DELETEKEYSET)` on `store`, or on the default store when `None`.
@@ -602,15 +619,7 @@ pub(crate) fn delete_in(
     {
         return Err(Error::BadFlags);
     }
-    let name = match container.filter(|n| !n.is_empty()) {
-        Some(name) => name.to_owned(),
-        None => default_container_name(),
-    };
-    validate_name(&name)?;
-    let store = match store {
-        Some(store) => store.clone(),
-        None => KeyStore::default_store()?,
-    };
+    let (name, store) = target(store, container)?;
     store.remove(keyset_of(flags), &name)
 }
 
