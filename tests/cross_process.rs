@@ -11,16 +11,17 @@
     reason = "test code: a panic is the failure report"
 )]
 
-use std::fmt::Debug;
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use cryptoapi::{AcquireFlags, AlgId, KeyFlags, KeySet, KeyStore, ProviderType, ReleaseFlags};
+
+mod common;
+use common::{TempRoot, err_code, hex};
 
 const NTE_EXISTS: u32 = 0x8009_000F;
 const NTE_BAD_KEYSET: u32 = 0x8009_0016;
@@ -41,46 +42,6 @@ const ENV_INDEX: &str = "CRYPTOAPI_IT_INDEX";
 const ENV_GUID: &str = "CRYPTOAPI_IT_GUID_ROOT";
 const ENV_DELETER: &str = "CRYPTOAPI_IT_DELETER_ROOT";
 const ENV_EXPECTED_UNIQUE: &str = "CRYPTOAPI_IT_EXPECTED_UNIQUE";
-
-/// A unique temporary store root, removed on drop.
-struct TempRoot {
-    path: PathBuf,
-}
-
-impl TempRoot {
-    fn new(tag: &str) -> TempRoot {
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "cryptoapi-it-{tag}-{}-{nanos}-{seq}",
-            std::process::id()
-        ));
-        assert!(!path.exists(), "{} already exists", path.display());
-        TempRoot { path }
-    }
-
-    fn store(&self) -> KeyStore {
-        KeyStore::at(&self.path)
-    }
-}
-
-impl Drop for TempRoot {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
-}
-
-#[track_caller]
-fn err_code<T: Debug>(result: cryptoapi::Result<T>) -> u32 {
-    match result {
-        Ok(value) => panic!("expected an error, got Ok({value:?})"),
-        Err(err) => err.code(),
-    }
-}
 
 /// This test binary, set up to run only the child helper `child`, with `env`.
 fn child_command(child: &str, env: &[(&str, &str)]) -> Command {
@@ -157,10 +118,6 @@ fn env_path(var: &str) -> Option<PathBuf> {
 
 fn env_string(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set"))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,11 +14,9 @@
     reason = "test code: a panic is the failure report"
 )]
 
-use std::fmt::Debug;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use cryptoapi::codes::{
     NTE_BAD_DATA, NTE_BAD_KEY, NTE_BAD_KEY_STATE, NTE_BAD_KEYSET, NTE_BAD_SIGNATURE, NTE_NO_KEY,
@@ -27,6 +25,9 @@ use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CRYPT_NOHASHOID, CRYPT_OAEP, Key, KeyFlags, KeySet, KeySpec,
     KeyStore, MS_DEF_PROV, Provider, ProviderType, ReleaseFlags,
 };
+
+mod common;
+use common::{TempRoot, err_code, hex};
 
 const FULL: ProviderType = ProviderType::RSA_FULL;
 const AES: ProviderType = ProviderType::RSA_AES;
@@ -41,50 +42,6 @@ const CHILD_DEADLINE: Duration = Duration::from_secs(60);
 const ENV_ROOT: &str = "CRYPTOAPI_PAIRS_ROOT";
 const ENV_PUBLIC: &str = "CRYPTOAPI_PAIRS_PUBLIC";
 const ENV_CIPHERTEXT: &str = "CRYPTOAPI_PAIRS_CIPHERTEXT";
-
-/// A unique temporary store root, removed on drop.
-struct TempRoot {
-    path: PathBuf,
-}
-
-impl TempRoot {
-    fn new(tag: &str) -> TempRoot {
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "cryptoapi-pairs-{tag}-{}-{nanos}-{seq}",
-            std::process::id()
-        ));
-        assert!(!path.exists(), "{} already exists", path.display());
-        TempRoot { path }
-    }
-
-    fn store(&self) -> KeyStore {
-        KeyStore::at(&self.path)
-    }
-}
-
-impl Drop for TempRoot {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-#[track_caller]
-fn err_code<T: Debug>(result: cryptoapi::Result<T>) -> u32 {
-    match result {
-        Ok(value) => panic!("expected an error, got Ok({value:?})"),
-        Err(err) => err.code(),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn unhex(text: &str) -> Vec<u8> {
     (0..text.len())

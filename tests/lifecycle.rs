@@ -10,11 +10,8 @@
     reason = "test code: a panic is the failure report"
 )]
 
-use std::fmt::Debug;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use cryptoapi::{
     AcquireFlags, AlgId, CipherMode, Error, KeyFlags, KeySet, KeyStore, MS_DEF_PROV,
@@ -23,6 +20,9 @@ use cryptoapi::{
 };
 
 // The Windows values, spelled out here so that the tests pin them independently of the crate.
+mod common;
+use common::{TempRoot, err_code, hex};
+
 const NTE_BAD_DATA: u32 = 0x8009_0005;
 const NTE_BAD_ALGID: u32 = 0x8009_0008;
 const NTE_BAD_FLAGS: u32 = 0x8009_0009;
@@ -42,55 +42,6 @@ const OPEN: AcquireFlags = AcquireFlags::empty();
 const NEW: AcquireFlags = AcquireFlags::NEWKEYSET;
 const VERIFY: AcquireFlags = AcquireFlags::VERIFYCONTEXT;
 const MACHINE: AcquireFlags = AcquireFlags::MACHINE_KEYSET;
-
-/// A unique temporary store root, removed on drop.
-struct TempRoot {
-    path: PathBuf,
-}
-
-impl TempRoot {
-    fn new(tag: &str) -> TempRoot {
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "cryptoapi-it-{tag}-{}-{nanos}-{seq}",
-            std::process::id()
-        ));
-        assert!(!path.exists(), "{} already exists", path.display());
-        TempRoot { path }
-    }
-
-    fn store(&self) -> KeyStore {
-        KeyStore::at(&self.path)
-    }
-}
-
-impl Drop for TempRoot {
-    fn drop(&mut self) {
-        match fs::symlink_metadata(&self.path) {
-            Ok(meta) if meta.is_dir() => drop(fs::remove_dir_all(&self.path)),
-            Ok(_) => drop(fs::remove_file(&self.path)),
-            Err(_) => {}
-        }
-    }
-}
-
-/// The Windows code of an expected error; panics (at the caller) on success.
-#[track_caller]
-fn err_code<T: Debug>(result: cryptoapi::Result<T>) -> u32 {
-    match result {
-        Ok(value) => panic!("expected an error, got Ok({value:?})"),
-        Err(err) => err.code(),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn counter(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
