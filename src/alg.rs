@@ -70,6 +70,41 @@ macro_rules! open_newtype {
     };
 }
 
+/// Defines a closed enum of Windows values with `raw()` and `from_raw()`: each variant's name,
+/// value and documentation live on one line.
+macro_rules! windows_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($what:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant = $value, )*
+        }
+
+        impl $name {
+            #[doc = concat!("The raw ", $what, " value.")]
+            #[must_use]
+            pub const fn raw(self) -> u32 {
+                self as u32
+            }
+
+            #[doc = concat!("The value for a raw ", $what, ", `None` for one Windows does not define.")]
+            #[must_use]
+            pub const fn from_raw(raw: u32) -> Option<Self> {
+                match raw {
+                    $( $value => Some(Self::$variant), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use windows_enum;
+
 open_newtype! {
     /// A provider type (`dwProvType`, the `PROV_*` constants).
     ///

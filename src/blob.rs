@@ -23,50 +23,29 @@
 //! Every big integer is little-endian. Parsing is strict on lengths and never reads past the
 //! input; like Windows, it accepts a buffer longer than the blob it holds.
 
-use crate::alg::AlgId;
+use crate::alg::{AlgId, windows_enum};
 use crate::error::{Error, Result};
 use zeroize::Zeroizing;
 
-/// A key BLOB format (`bType` of `BLOBHEADER`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BlobType {
-    /// `SIMPLEBLOB` (1): a session key wrapped with an RSA key-exchange public key.
-    SimpleBlob = 1,
-    /// `PUBLICKEYBLOB` (6): an RSA public key ("RSA1").
-    PublicKeyBlob = 6,
-    /// `PRIVATEKEYBLOB` (7): an RSA key pair ("RSA2").
-    PrivateKeyBlob = 7,
-    /// `PLAINTEXTKEYBLOB` (8): a session key in the clear.
-    PlaintextKeyBlob = 8,
-    /// `OPAQUEKEYBLOB` (9): provider-specific; not supported by Microsoft's software providers.
-    OpaqueKeyBlob = 9,
-    /// `PUBLICKEYBLOBEX` (10).
-    PublicKeyBlobEx = 10,
-    /// `SYMMETRICWRAPKEYBLOB` (11).
-    SymmetricWrapKeyBlob = 11,
-}
-
-impl BlobType {
-    /// The raw `bType` value.
-    #[must_use]
-    pub const fn raw(self) -> u32 {
-        self as u32
-    }
-
-    /// The blob type for a raw value, `None` for one Windows does not define.
-    #[must_use]
-    pub const fn from_raw(raw: u32) -> Option<Self> {
-        Some(match raw {
-            1 => BlobType::SimpleBlob,
-            6 => BlobType::PublicKeyBlob,
-            7 => BlobType::PrivateKeyBlob,
-            8 => BlobType::PlaintextKeyBlob,
-            9 => BlobType::OpaqueKeyBlob,
-            10 => BlobType::PublicKeyBlobEx,
-            11 => BlobType::SymmetricWrapKeyBlob,
-            _ => return None,
-        })
+windows_enum! {
+    /// A key BLOB format (`bType` of `BLOBHEADER`).
+    #[non_exhaustive]
+    pub enum BlobType ("`bType`") {
+        /// `SIMPLEBLOB` (1): a session key wrapped with an RSA key-exchange public key.
+        SimpleBlob = 1,
+        /// `PUBLICKEYBLOB` (6): an RSA public key ("RSA1").
+        PublicKeyBlob = 6,
+        /// `PRIVATEKEYBLOB` (7): an RSA key pair ("RSA2").
+        PrivateKeyBlob = 7,
+        /// `PLAINTEXTKEYBLOB` (8): a session key in the clear.
+        PlaintextKeyBlob = 8,
+        /// `OPAQUEKEYBLOB` (9): provider-specific; not supported by Microsoft's software
+        /// providers.
+        OpaqueKeyBlob = 9,
+        /// `PUBLICKEYBLOBEX` (10).
+        PublicKeyBlobEx = 10,
+        /// `SYMMETRICWRAPKEYBLOB` (11).
+        SymmetricWrapKeyBlob = 11,
     }
 }
 

@@ -11,7 +11,7 @@ use std::fmt;
 use bitflags::bitflags;
 use zeroize::Zeroizing;
 
-use crate::alg::{AlgId, Personality, key_lengths};
+use crate::alg::{AlgId, Personality, key_lengths, windows_enum};
 use crate::blob::BlobType;
 use crate::error::{Error, Result};
 use crate::hash::Hash;
@@ -93,76 +93,38 @@ bitflags! {
     }
 }
 
-/// Which key pair of a container (`dwKeySpec`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeySpec {
-    /// `AT_KEYEXCHANGE` (1): the key-exchange pair.
-    Exchange = 1,
-    /// `AT_SIGNATURE` (2): the signature pair.
-    Signature = 2,
-}
-
-impl KeySpec {
-    /// The raw `AT_*` value.
-    #[must_use]
-    pub const fn raw(self) -> u32 {
-        self as u32
-    }
-
-    /// The key spec for a raw `AT_*` value.
-    #[must_use]
-    pub const fn from_raw(raw: u32) -> Option<Self> {
-        match raw {
-            1 => Some(KeySpec::Exchange),
-            2 => Some(KeySpec::Signature),
-            _ => None,
-        }
+windows_enum! {
+    /// Which key pair of a container (`dwKeySpec`).
+    pub enum KeySpec ("`AT_*`") {
+        /// `AT_KEYEXCHANGE` (1): the key-exchange pair.
+        Exchange = 1,
+        /// `AT_SIGNATURE` (2): the signature pair.
+        Signature = 2,
     }
 }
 
-/// A block cipher's chaining mode (`KP_MODE`, the `CRYPT_MODE_*` values).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CipherMode {
-    /// No mode: what a stream cipher (RC4) reports (`0`).
-    Stream = 0,
-    /// `CRYPT_MODE_CBC` (1): cipher block chaining, the default for block ciphers.
-    Cbc = 1,
-    /// `CRYPT_MODE_ECB` (2): electronic code book.
-    Ecb = 2,
-    /// `CRYPT_MODE_OFB` (3): accepted by [`Key::set_mode`] as on Windows, but encryption and
-    /// decryption then fail with `NTE_BAD_ALGID`: Microsoft's providers do not implement it.
-    Ofb = 3,
-    /// `CRYPT_MODE_CFB` (4): cipher feedback with **8-bit** feedback, as Microsoft implements it.
-    Cfb = 4,
-    /// `CRYPT_MODE_CTS` (5): ciphertext stealing; not implemented by Microsoft's providers
-    /// (`NTE_BAD_ALGID` on use).
-    Cts = 5,
-}
-
-impl CipherMode {
-    /// The raw `CRYPT_MODE_*` value.
-    #[must_use]
-    pub const fn raw(self) -> u32 {
-        self as u32
-    }
-
-    /// The mode for a raw value, `None` for a value Windows does not define.
-    #[must_use]
-    pub const fn from_raw(raw: u32) -> Option<Self> {
-        Some(match raw {
-            0 => CipherMode::Stream,
-            1 => CipherMode::Cbc,
-            2 => CipherMode::Ecb,
-            3 => CipherMode::Ofb,
-            4 => CipherMode::Cfb,
-            5 => CipherMode::Cts,
-            _ => return None,
-        })
+windows_enum! {
+    /// A block cipher's chaining mode (`KP_MODE`, the `CRYPT_MODE_*` values).
+    #[non_exhaustive]
+    pub enum CipherMode ("`CRYPT_MODE_*`") {
+        /// No mode: what a stream cipher (RC4) reports (`0`).
+        Stream = 0,
+        /// `CRYPT_MODE_CBC` (1): cipher block chaining, the default for block ciphers.
+        Cbc = 1,
+        /// `CRYPT_MODE_ECB` (2): electronic code book.
+        Ecb = 2,
+        /// `CRYPT_MODE_OFB` (3): accepted by [`Key::set_mode`] as on Windows, but encryption and
+        /// decryption then fail with `NTE_BAD_ALGID`: Microsoft's providers do not implement it.
+        Ofb = 3,
+        /// `CRYPT_MODE_CFB` (4): cipher feedback with **8-bit** feedback, as Microsoft implements
+        /// it.
+        Cfb = 4,
+        /// `CRYPT_MODE_CTS` (5): ciphertext stealing; not implemented by Microsoft's providers
+        /// (`NTE_BAD_ALGID` on use).
+        Cts = 5,
     }
 }
 
-/// Default permissions of every key: everything but export and the key-wrapping rights.
 /// Default permissions of every key: everything but export and the key-wrapping rights.
 const DEFAULT_PERMISSIONS: KeyPermissions = KeyPermissions::from_bits_retain(0x3B);
 /// Length of the zero salt a 40-bit RC2/RC4 key carries, and of a created salt.
