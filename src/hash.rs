@@ -73,7 +73,7 @@ pub struct Hash<'p> {
 /// A finished hash value, kept inline (no allocation) and wiped on drop: the value of a
 /// password hash is as secret as the password.
 #[derive(Clone)]
-struct Value {
+pub(crate) struct Value {
     bytes: [u8; MAX_VALUE],
     len: usize,
 }
@@ -97,7 +97,7 @@ impl Value {
     }
 
     #[inline]
-    fn as_slice(&self) -> &[u8] {
+    pub(crate) fn as_slice(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
 }
@@ -189,6 +189,11 @@ impl Digest {
 
     pub(crate) fn finalize(&mut self) -> Zeroizing<Vec<u8>> {
         with_digest!(self, d => Zeroizing::new(digest::Digest::finalize_reset(d).to_vec()))
+    }
+
+    /// Finishes the hash into an inline [`Value`] and resets the state (no allocation).
+    pub(crate) fn finalize_reset_value(&mut self) -> Result<Value> {
+        with_digest!(self, d => Value::new(&digest::Digest::finalize_reset(d)))
     }
 
     /// Finishes the hash straight into an inline [`Value`], consuming the state (no
@@ -304,7 +309,7 @@ impl<'p> Hash<'p> {
                 State::Digest(d) => d.finalize_value()?,
                 _ => return Err(Error::BadHashState),
             },
-            State::Hmac(h) => Value::new(&h.finalize()?)?,
+            State::Hmac(h) => h.finalize()?,
             State::Mac(m) => Value::new(&m.finalize()?)?,
             State::Ssl3 | State::Finished => return Err(Error::BadHashState),
         };

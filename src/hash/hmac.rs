@@ -9,7 +9,7 @@
 
 use zeroize::Zeroizing;
 
-use super::Digest;
+use super::{Digest, Value};
 use crate::alg::AlgId;
 use crate::error::{Error, Result};
 
@@ -83,26 +83,36 @@ pub(super) struct Hmac {
     active: Option<Active>,
 }
 
-/// An HMAC with its `HMAC_INFO` applied.
+/// An HMAC with its `HMAC_INFO` applied: both hashes already keyed with their pads, as the
+/// `hmac` crate keeps them (no pad is stored or re-hashed at the end).
 #[derive(Clone)]
 struct Active {
     alg: AlgId,
     inner: Digest,
-    outer_pad: Zeroizing<Vec<u8>>,
+    outer: Digest,
     fed: bool,
 }
 
-/// `pad` (or `block` bytes of `fill` when empty) with `key` XORed into its start.
-fn keyed_pad(pad: &[u8], fill: u8, block: usize, key: &[u8]) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(if pad.is_empty() {
-        vec![fill; block]
+/// Feeds `pad` (or `block` bytes of `fill` when empty) with `key` XORed into its start, without
+/// allocating for the standard pads.
+fn feed_keyed_pad(digest: &mut Digest, pad: &[u8], fill: u8, block: usize, key: &[u8]) {
+    if pad.is_empty() {
+        let mut storage = [fill; 128];
+        let buf = &mut storage[..block.min(128)];
+        for (byte, k) in buf.iter_mut().zip(key) {
+            *byte ^= k;
+        }
+        digest.update(buf);
+        // Only the bytes the key touched hold anything secret.
+        let touched = key.len().min(buf.len());
+        zeroize::Zeroize::zeroize(&mut buf[..touched]);
     } else {
-        pad.to_vec()
-    });
-    for (byte, k) in out.iter_mut().zip(key) {
-        *byte ^= k;
+        let mut buf = Zeroizing::new(pad.to_vec());
+        for (byte, k) in buf.iter_mut().zip(key) {
+            *byte ^= k;
+        }
+        digest.update(&buf);
     }
-    out
 }
 
 impl Hmac {
@@ -118,20 +128,23 @@ impl Hmac {
             return Err(Error::BadHashState);
         }
         let mut inner = Digest::new(info.hash_alg).ok_or(Error::BadAlgId)?;
+        let mut outer = inner.clone();
         let block = inner.block_size();
-        let key = if self.key.len() > block {
-            let mut d = Digest::new(info.hash_alg).ok_or(Error::BadAlgId)?;
+        let hashed;
+        let key: &[u8] = if self.key.len() > block {
+            let mut d = inner.clone();
             d.update(&self.key);
-            d.finalize()
+            hashed = d.finalize();
+            &hashed
         } else {
-            self.key.clone()
+            &self.key
         };
-        inner.update(&keyed_pad(&info.inner, 0x36, block, &key));
-        let outer_pad = keyed_pad(&info.outer, 0x5c, block, &key);
+        feed_keyed_pad(&mut inner, &info.inner, 0x36, block, key);
+        feed_keyed_pad(&mut outer, &info.outer, 0x5c, block, key);
         self.active = Some(Active {
             alg: info.hash_alg,
             inner,
-            outer_pad,
+            outer,
             fed: false,
         });
         Ok(())
@@ -144,13 +157,11 @@ impl Hmac {
         Ok(())
     }
 
-    pub(super) fn finalize(&mut self) -> Result<Zeroizing<Vec<u8>>> {
+    pub(super) fn finalize(&mut self) -> Result<Value> {
         let active = self.active.as_mut().ok_or(Error::BadHashState)?;
-        let inner = active.inner.finalize();
-        let mut outer = Digest::new(active.alg).ok_or(Error::BadAlgId)?;
-        outer.update(&active.outer_pad);
-        outer.update(&inner);
-        Ok(outer.finalize())
+        let inner = active.inner.finalize_reset_value()?;
+        active.outer.update(inner.as_slice());
+        active.outer.finalize_reset_value()
     }
 
     pub(super) fn size(&self) -> usize {
