@@ -412,7 +412,7 @@ impl Provider {
         unwrap_key: Option<&Key<'_>>,
         flags: KeyFlags,
     ) -> Result<Key<'_>> {
-        pair::check_import_flags(flags)?;
+        check_key_flags(flags)?;
         let (header, body) = crate::blob::parse_header(blob)?;
         match BlobType::from_raw(u32::from(header.blob_type)) {
             Some(BlobType::PlaintextKeyBlob) => {

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::{
-    DEFAULT_PERMISSIONS, Key, KeyFlags, KeyPermissions, KeySpec, check_key_flags, default_salt,
-    is_session_alg,
+    DEFAULT_PERMISSIONS, Key, KeyFlags, KeyPermissions, KeySpec, default_salt, is_session_alg,
 };
 use crate::alg::{AlgId, Personality, key_lengths};
 use crate::blob::{self, BlobType};
@@ -246,11 +245,6 @@ impl<'p> Key<'p> {
 /// `SIMPLEBLOB` only decrypt, MAC and HMAC, as on Windows.
 pub(crate) fn may_encrypt(personality: Personality, alg: AlgId, key_bytes: usize) -> bool {
     key_lengths(personality, alg).is_none_or(|l| key_bytes * 8 <= l.max as usize)
-}
-
-/// Checks the flags of an import.
-pub(crate) fn check_import_flags(flags: KeyFlags) -> Result<()> {
-    check_key_flags(flags)
 }
 
 #[cfg(test)]
