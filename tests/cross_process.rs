@@ -14,14 +14,17 @@
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use cryptoapi::{AcquireFlags, AlgId, KeyFlags, KeySet, KeyStore, ProviderType, ReleaseFlags};
 
 mod common;
-use common::{TempRoot, err_code, hex};
+use common::{
+    CHILD_DEADLINE, TempRoot, assert_child_passed, child_command, describe, err_code, hex,
+    wait_output,
+};
 
 const NTE_EXISTS: u32 = 0x8009_000F;
 const NTE_BAD_KEYSET: u32 = 0x8009_0016;
@@ -31,9 +34,6 @@ const FULL: ProviderType = ProviderType::RSA_FULL;
 const OPEN: AcquireFlags = AcquireFlags::empty();
 const NEW: AcquireFlags = AcquireFlags::NEWKEYSET;
 
-/// How long a parent waits for a child before failing, instead of hanging the suite.
-const CHILD_DEADLINE: Duration = Duration::from_secs(60);
-
 const ENV_NAME: &str = "CRYPTOAPI_IT_NAME";
 const ENV_BUSY: &str = "CRYPTOAPI_IT_BUSY_ROOT";
 const ENV_VISIBILITY: &str = "CRYPTOAPI_IT_VISIBILITY_ROOT";
@@ -42,64 +42,6 @@ const ENV_INDEX: &str = "CRYPTOAPI_IT_INDEX";
 const ENV_GUID: &str = "CRYPTOAPI_IT_GUID_ROOT";
 const ENV_DELETER: &str = "CRYPTOAPI_IT_DELETER_ROOT";
 const ENV_EXPECTED_UNIQUE: &str = "CRYPTOAPI_IT_EXPECTED_UNIQUE";
-
-/// This test binary, set up to run only the child helper `child`, with `env`.
-fn child_command(child: &str, env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "--exact",
-        child,
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ]);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Waits for a child (killing it after [`CHILD_DEADLINE`]) and collects its output.
-fn wait_output(mut child: Child) -> Output {
-    let deadline = Instant::now() + CHILD_DEADLINE;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
-            panic!("child timed out:\n{}", describe(&output));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// Checks that a child ran its helper (not zero tests) and that the helper passed.
-#[track_caller]
-fn assert_child_passed(child: &str, output: &Output) {
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "child {child} failed:\n{}",
-        describe(output)
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "child {child} did not run its helper:\n{}",
-        describe(output)
-    );
-}
 
 /// The `RESULT <value>` lines a child printed.
 fn results(output: &Output) -> Vec<String> {

@@ -15,8 +15,7 @@
 )]
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use cryptoapi::codes::{
     NTE_BAD_DATA, NTE_BAD_KEY, NTE_BAD_KEY_STATE, NTE_BAD_KEYSET, NTE_BAD_SIGNATURE, NTE_NO_KEY,
@@ -27,7 +26,7 @@ use cryptoapi::{
 };
 
 mod common;
-use common::{TempRoot, err_code, hex};
+use common::{TempRoot, assert_child_passed, child_command, describe, err_code, hex, wait_output};
 
 const FULL: ProviderType = ProviderType::RSA_FULL;
 const AES: ProviderType = ProviderType::RSA_AES;
@@ -38,7 +37,6 @@ const BITS: u16 = 512;
 /// `AT_KEYEXCHANGE` and `AT_SIGNATURE` as `ALG_ID`s, as `CryptGenKey` takes them.
 const AT_KEYEXCHANGE: AlgId = AlgId::from_raw(1);
 const AT_SIGNATURE: AlgId = AlgId::from_raw(2);
-const CHILD_DEADLINE: Duration = Duration::from_secs(60);
 const ENV_ROOT: &str = "CRYPTOAPI_PAIRS_ROOT";
 const ENV_PUBLIC: &str = "CRYPTOAPI_PAIRS_PUBLIC";
 const ENV_CIPHERTEXT: &str = "CRYPTOAPI_PAIRS_CIPHERTEXT";
@@ -870,55 +868,11 @@ fn a_deleted_container_stays_deleted() {
 // Across processes
 // ---------------------------------------------------------------------------------------------
 
-/// This test binary, set up to run only the child helper `child`, with `env`.
+/// Runs the child helper `child` of this test binary with `env`; it must pass.
 fn child_output(child: &str, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "--exact",
-        child,
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ]);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    let mut process = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + CHILD_DEADLINE;
-    while process.try_wait().unwrap().is_none() {
-        if Instant::now() >= deadline {
-            let _ = process.kill();
-            let output = process.wait_with_output().unwrap();
-            panic!("child {child} timed out:\n{}", describe(&output));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let output = process.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "child {child} failed:\n{}",
-        describe(&output)
-    );
-    assert!(
-        String::from_utf8_lossy(&output.stdout).contains("1 passed"),
-        "child {child} did not run its helper:\n{}",
-        describe(&output)
-    );
+    let output = wait_output(child_command(child, env).spawn().unwrap());
+    assert_child_passed(child, &output);
     output
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// The `RESULT <name> <value>` lines a child printed.
