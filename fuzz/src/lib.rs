@@ -103,11 +103,11 @@ pub fn blob_import(data: &[u8]) {
         return;
     };
     let unwrapped = blob.first() == Some(&1);
-    check_imported(&prov, &key, unwrapped);
+    check_imported(&prov, &key, flags, unwrapped);
 }
 
-/// `unwrapped`: the key came from a `SIMPLEBLOB`.
-fn check_imported(prov: &Provider, key: &Key<'_>, unwrapped: bool) {
+/// `flags`: the import's flags; `unwrapped`: the key came from a `SIMPLEBLOB`.
+fn check_imported(prov: &Provider, key: &Key<'_>, flags: KeyFlags, unwrapped: bool) {
     let alg = key.alg_id();
     let _ = (key.key_bits(), key.effective_key_bits(), key.block_bits());
     let _ = (
@@ -135,7 +135,8 @@ fn check_imported(prov: &Provider, key: &Key<'_>, unwrapped: bool) {
     // Session key: an exportable one round-trips through PLAINTEXTKEYBLOB; every one encrypts
     // and decrypts back through a duplicate.
     if let Some(first) = ok(key.export(None, BlobType::PlaintextKeyBlob, 0)) {
-        match prov.import_key(&first, None, KeyFlags::EXPORTABLE) {
+        // The same flags: CRYPT_IPSEC_HMAC_KEY takes keys of lengths a cipher would refuse.
+        match prov.import_key(&first, None, flags) {
             Ok(again) => {
                 let second = again.export(None, BlobType::PlaintextKeyBlob, 0).unwrap();
                 assert_eq!(*first, *second, "PLAINTEXTKEYBLOB export is not stable");
