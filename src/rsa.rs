@@ -132,7 +132,9 @@ impl RsaKey {
             return Err(Error::Fail);
         };
         let (dp, dq, qinv) = match (key.dp(), key.dq(), key.qinv()) {
-            (Some(dp), Some(dq), Some(qinv)) => (le(dp), le(dq), le(&qinv.retrieve())),
+            (Some(dp), Some(dq), Some(qinv)) => {
+                (le(dp), le(dq), le(&Zeroizing::new(qinv.retrieve())))
+            }
             _ => return Err(Error::Fail),
         };
         let parts = RsaPrivateParts {
@@ -272,14 +274,17 @@ fn oaep_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<Zeroizing<Vec<u8>
 }
 
 /// The raw private operation on a big-endian ciphertext, refusing values not below the modulus.
-fn raw_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<BoxedUint> {
+/// The result is the padded plaintext: wiped on drop.
+fn raw_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<Zeroizing<BoxedUint>> {
     let c = BoxedUint::from_be_slice(ct_be, key.n().as_ref().bits_precision())
         .map_err(|_| Error::BadData)?;
     if c >= *key.n().as_ref() {
         return Err(Error::BadData);
     }
     let mut rng = getrandom::SysRng;
-    rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &c).map_err(|_| Error::BadData)
+    rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &c)
+        .map(Zeroizing::new)
+        .map_err(|_| Error::BadData)
 }
 
 /// PKCS#1 v1.5 decryption that reports bad padding, as Windows does (see [`Pkcs1Rejection`]).

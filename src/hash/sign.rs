@@ -1,6 +1,8 @@
 //! `CryptSignHash` and `CryptVerifySignature`: PKCS#1 v1.5 signatures over a hash value,
 //! little-endian as Windows writes them.
 
+use zeroize::Zeroizing;
+
 use super::Hash;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeySpec};
@@ -52,7 +54,7 @@ impl Hash<'_> {
         let prefix = digest_info_prefix(self.alg).ok_or(Error::BadAlgId)?;
         let key = self.prov.user_key(spec)?;
         let rsa = key.rsa().ok_or(Error::NoKey)?;
-        let value = self.value()?;
+        let value = Zeroizing::new(self.value()?);
         rsa.sign(
             if flags & CRYPT_NOHASHOID != 0 {
                 &[]
@@ -97,7 +99,7 @@ impl Hash<'_> {
             return Err(Error::BadSignature);
         }
         let prefix = digest_info_prefix(self.alg).ok_or(Error::BadAlgId)?;
-        let value = self.value()?;
+        let value = Zeroizing::new(self.value()?);
         let valid = if flags & CRYPT_NOHASHOID != 0 {
             rsa.verify(&[], &value, signature)
         } else {

@@ -1,5 +1,7 @@
 //! `CryptEncrypt` and `CryptDecrypt`: session keys, and RSA exchange keys.
 
+use zeroize::Zeroize;
+
 use super::{CipherMode, Key};
 use crate::alg::AlgId;
 use crate::error::{Error, Result};
@@ -57,6 +59,8 @@ impl Key<'_> {
             if let Some(hash) = hash {
                 hash.hash_data(data)?;
             }
+            // The plaintext's buffer is freed here: wipe it first.
+            data.zeroize();
             *data = ciphertext;
             return Ok(());
         }
@@ -68,7 +72,15 @@ impl Key<'_> {
         if let Some(hash) = hash {
             hash.hash_data(data)?;
         }
-        data.resize(self.encrypted_len(len, final_block), 0);
+        let out_len = self.encrypted_len(len, final_block);
+        if out_len > data.capacity() {
+            // Grow by hand: a reallocation would free the plaintext's old block unwiped.
+            let mut grown = Vec::with_capacity(out_len);
+            grown.extend_from_slice(data);
+            data.zeroize();
+            *data = grown;
+        }
+        data.resize(out_len, 0);
         self.encrypt_checked(data, len, final_block)
     }
 

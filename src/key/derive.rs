@@ -45,15 +45,22 @@ pub(crate) fn derive(
             buf1[i] ^= byte;
             buf2[i] ^= byte;
         }
-        let mut material = Zeroizing::new(digest(&buf1[..]).ok_or(Error::BadHash)?);
-        material.extend_from_slice(&Zeroizing::new(digest(&buf2[..]).ok_or(Error::BadHash)?));
+        let first = Zeroizing::new(digest(&buf1[..]).ok_or(Error::BadHash)?);
+        let second = Zeroizing::new(digest(&buf2[..]).ok_or(Error::BadHash)?);
+        // Sized up front: growing it would free the key's first bytes unwiped.
+        let mut material = Zeroizing::new(Vec::with_capacity(first.len() + second.len()));
+        material.extend_from_slice(&first);
+        material.extend_from_slice(&second);
         material
     } else {
         Zeroizing::new(h.to_vec())
     };
     let key = Zeroizing::new(material.get(..key_len).ok_or(Error::BadData)?.to_vec());
     let salt_from_hash = (salt_len > 0 && !expand).then(|| {
-        let mut salt = Zeroizing::new(material.get(key_len..).unwrap_or_default().to_vec());
+        let rest = material.get(key_len..).unwrap_or_default();
+        // Sized up front, as `material` is: the salt is hash bytes too.
+        let mut salt = Zeroizing::new(Vec::with_capacity(salt_len));
+        salt.extend_from_slice(&rest[..rest.len().min(salt_len)]);
         salt.resize(salt_len, 0);
         salt
     });
