@@ -82,10 +82,10 @@ pub fn blob_import(data: &[u8]) {
     };
     let unwrap_sel = input.u8();
     let mut unwrap = unwrap_key(&prov, unwrap_sel);
-    if let Some(key) = unwrap.as_mut() {
-        if unwrap_sel & 0x80 != 0 {
-            key.set_pkcs1_rejection(Pkcs1Rejection::Explicit);
-        }
+    if let Some(key) = unwrap.as_mut()
+        && unwrap_sel & 0x80 != 0
+    {
+        key.set_pkcs1_rejection(Pkcs1Rejection::Explicit);
     }
     let blob = match input.u8() % 2 {
         0 => input.rest().to_vec(),
@@ -385,10 +385,10 @@ pub fn setters(data: &[u8]) {
                 }
             }
             3 => {
-                if let Some(mode) = CipherMode::from_raw(u32::from(input.u8())) {
-                    if ok(key.set_mode(mode)).is_some() {
-                        assert_eq!(key.mode(), mode, "KP_MODE reads back");
-                    }
+                if let Some(mode) = CipherMode::from_raw(u32::from(input.u8()))
+                    && ok(key.set_mode(mode)).is_some()
+                {
+                    assert_eq!(key.mode(), mode, "KP_MODE reads back");
                 }
             }
             4 => {
