@@ -6,6 +6,7 @@
 //! <root>/machine-guid            the store's stand-in for Windows' MachineGuid
 //! <root>/user/<id>.ctr            a user key set container (see `format`)
 //! <root>/user/<id>.lock           its writers' lock file (empty; kept after a delete)
+//! <root>/user/.<id>.tmp           the next version of the container while it is being written
 //! <root>/machine/...              the CRYPT_MACHINE_KEYSET namespace, same layout
 //! ```
 //!
@@ -18,6 +19,11 @@
 //! the old file or the new one. Writers (create, update, delete) hold the container's lock file
 //! with [`File::try_lock`] for the few system calls they need, waiting at most the store's lock
 //! timeout before giving up with `ERROR_BUSY`.
+//!
+//! Because writers hold the lock, one temporary file name per container is enough. A writer
+//! killed between creating it and renaming it leaves it behind, holding the container's keys:
+//! the next write replaces it and a delete removes it, so it never accumulates and never
+//! outlives the container.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -137,14 +143,13 @@ impl FileStore {
     /// Removes a container file; `false` when there was none. Call with the lock held.
     pub(crate) fn remove(&self, keyset: KeySet, name: &str) -> Result<bool> {
         let path = self.data_path(keyset, name);
-        match fs::remove_file(&path) {
-            Ok(()) => {
-                sync_dir(&self.dir(keyset))?;
-                Ok(true)
-            }
-            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(err) => Err(err.into()),
+        // A dead writer's temporary file holds the container's keys too.
+        let stale = remove_optional(&temp_path(&path))?;
+        let removed = remove_optional(&path)?;
+        if removed || stale {
+            sync_dir(&self.dir(keyset))?;
         }
+        Ok(removed)
     }
 
     /// The names of the readable containers of a key set, sorted. Unreadable or corrupt files
@@ -188,7 +193,7 @@ impl FileStore {
         }
         create_private_dir(&self.root)?;
         let guid = super::new_guid()?;
-        let tmp = temp_path(&self.root, "machine-guid");
+        let tmp = unique_temp_path(&self.root, "machine-guid")?;
         write_synced(&tmp, guid.as_bytes())?;
         // hard_link fails if the file appeared meanwhile: then the other writer's GUID wins.
         let linked = fs::hard_link(&tmp, &path);
@@ -269,10 +274,34 @@ fn read_optional(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>> {
     }
 }
 
-fn temp_path(dir: &Path, stem: &str) -> PathBuf {
+/// Removes a file; `false` when there was none.
+fn remove_optional(path: &Path) -> Result<bool> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The temporary file a container is written to before it is renamed over `path`: one fixed
+/// name per container, since its writers hold the container's lock.
+fn temp_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("container");
+    path.with_file_name(format!(".{stem}.tmp"))
+}
+
+/// A temporary file name no other writer uses, for files written without a lock: process id,
+/// a per-process counter and random bytes (a dead process's id may be reused).
+fn unique_temp_path(dir: &Path, stem: &str) -> Result<PathBuf> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()))
+    let mut random = [0u8; 4];
+    getrandom::fill(&mut random).map_err(|_| Error::SysErr)?;
+    let random = u32::from_le_bytes(random);
+    Ok(dir.join(format!(".{stem}.{}.{n}.{random:08x}.tmp", std::process::id())))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -286,12 +315,13 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Replaces `path` with `bytes` atomically. Call with the container's lock held: a temporary
+/// file found in the way was left by a writer that died, and is replaced.
 fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("container");
-    let tmp = temp_path(dir, stem);
+    let tmp = temp_path(path);
+    // Removed rather than truncated, so that the new file is created afresh with owner-only
+    // permissions.
+    remove_optional(&tmp)?;
     write_synced(&tmp, bytes)?;
     if let Err(err) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);
