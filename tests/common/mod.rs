@@ -85,17 +85,8 @@ pub(crate) fn child_command(child: &str, env: &[(&str, &str)]) -> Command {
 }
 
 /// Waits for a child (killing it after [`CHILD_DEADLINE`]) and collects its output.
-pub(crate) fn wait_output(mut child: Child) -> Output {
-    let deadline = Instant::now() + CHILD_DEADLINE;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
-            panic!("child timed out:\n{}", describe(&output));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().unwrap()
+pub(crate) fn wait_output(child: Child) -> Output {
+    wait_output_within(child, CHILD_DEADLINE)
 }
 
 pub(crate) fn describe(output: &Output) -> String {
@@ -121,4 +112,114 @@ pub(crate) fn assert_child_passed(child: &str, output: &Output) {
         "child {child} did not run its helper:\n{}",
         describe(output)
     );
+}
+
+/// Waits for a child at most `limit` (killing it then, and failing) and collects its output. The
+/// output is read while the child runs, so a chatty child never blocks on a full pipe.
+pub(crate) fn wait_output_within(mut child: Child, limit: Duration) -> Output {
+    fn drain(
+        pipe: Option<impl std::io::Read + Send + 'static>,
+    ) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let deadline = Instant::now() + limit;
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    // The pipes close when the child is gone (it starts no processes of its own).
+    let output = Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    assert!(
+        !timed_out,
+        "child still running after {limit:?}:\n{}",
+        describe(&output)
+    );
+    output
+}
+
+/// A small seeded pseudo-random generator (SplitMix64): a failing schedule replays from its seed.
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// An index in `0..n` (`n > 0`).
+    pub(crate) fn index(&mut self, n: usize) -> usize {
+        usize::try_from(self.below(u64::try_from(n).unwrap())).unwrap()
+    }
+}
+
+/// The seed in environment variable `var`, or a fresh one from the clock; printed either way,
+/// so a failure can be replayed with `var=<seed>`.
+pub(crate) fn seed_from_env(var: &str) -> u64 {
+    let seed = match std::env::var(var) {
+        Ok(text) => text
+            .parse()
+            .unwrap_or_else(|_| panic!("{var}={text} is not a u64")),
+        Err(_) => {
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_nanos();
+            let low = u64::try_from(nanos & u128::from(u64::MAX)).unwrap();
+            low ^ u64::from(std::process::id()).rotate_left(32)
+        }
+    };
+    println!("seed: {var}={seed}");
+    seed
+}
+
+/// The count in environment variable `var`, or `default` when it is not set.
+pub(crate) fn count_from_env(var: &str, default: usize) -> usize {
+    std::env::var(var).map_or(default, |text| {
+        text.parse()
+            .unwrap_or_else(|_| panic!("{var}={text} is not a count"))
+    })
+}
+
+/// A key pair's identity: the SHA-256 (hex, first 16 bytes) of its `PUBLICKEYBLOB` after the
+/// 8-byte `BLOBHEADER`, so the same pair has the same id in either slot and a pair that moved
+/// from one slot to the other is recognised as such.
+pub(crate) fn pair_id(public_blob: &[u8]) -> String {
+    use sha2::Digest;
+    assert!(
+        public_blob.len() > 8,
+        "not a PUBLICKEYBLOB: {public_blob:?}"
+    );
+    hex(&sha2::Sha256::digest(&public_blob[8..])[..16])
 }
