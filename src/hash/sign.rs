@@ -40,6 +40,8 @@ impl Hash<'_> {
     /// * `NTE_BAD_FLAGS`: flags other than 0 and `CRYPT_NOHASHOID`;
     /// * `NTE_BAD_ALGID`: a hash that cannot be signed (`CALG_MAC`, `CALG_HMAC`);
     /// * `NTE_NO_KEY`: the container has no pair for `spec`;
+    /// * `NTE_BAD_LEN`: the pair's modulus is too short for the padded DigestInfo (SHA-512 with
+    ///   a 384-bit pair, say), as Windows reports it;
     /// * the errors of [`Provider::user_key`](crate::Provider::user_key) and of
     ///   [`value`](Hash::value).
     #[doc(

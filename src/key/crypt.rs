@@ -23,7 +23,9 @@ impl Key<'_> {
     /// * `NTE_BAD_DATA`: a non-final block-cipher call whose length is not a multiple of the
     ///   block size (nothing is changed);
     /// * `NTE_BAD_ALGID`: the mode is OFB or CTS, which Microsoft's providers do not implement;
-    /// * `NTE_BAD_KEY`: a key imported for HMAC only.
+    /// * `NTE_BAD_KEY`: a key imported for HMAC only, or an RSA signature key;
+    /// * `NTE_BAD_LEN`: for an RSA exchange key, more data than the padding leaves room for
+    ///   (modulus length − 11).
     #[doc(alias = "CryptEncrypt")]
     pub fn encrypt(&mut self, data: &mut Vec<u8>, final_block: bool) -> Result<()> {
         self.encrypt_with(None, final_block, 0, data)
@@ -138,7 +140,12 @@ impl Key<'_> {
     ///   decrypted). It says nothing else about the failure, on purpose;
     /// * `NTE_BAD_LEN`: a final block-cipher call with no data;
     /// * `NTE_BAD_ALGID`: the mode is OFB or CTS;
-    /// * `NTE_BAD_KEY`: a key imported for HMAC only.
+    /// * `NTE_BAD_KEY`: a key imported for HMAC only, or an RSA signature key;
+    /// * `NTE_NO_KEY`: an RSA public key, which has no private half to decrypt with.
+    ///
+    /// For an RSA exchange key pair, `NTE_BAD_DATA` also means a ciphertext that is not
+    /// modulus-length, or (with [`Pkcs1Rejection::Explicit`](crate::Pkcs1Rejection::Explicit))
+    /// bad padding.
     #[doc(alias = "CryptDecrypt")]
     pub fn decrypt(&mut self, data: &mut Vec<u8>, final_block: bool) -> Result<()> {
         self.decrypt_with(None, final_block, 0, data)
