@@ -461,13 +461,19 @@ impl<'p> Hash<'p> {
         self.prov
     }
 
-    /// `NTE_BAD_HASH_STATE` once finished: the check every data-adding call makes first.
+    /// Every refusal of [`hash_data`](Hash::hash_data), without changing anything: callers that
+    /// feed a hash after other work (`CryptEncrypt` and `CryptDecrypt` with `hHash`) check it
+    /// first, so that a refused hash leaves their data and key untouched.
     #[inline]
     pub(crate) fn check_accepts_data(&self) -> Result<()> {
         if self.value.is_some() {
-            Err(Error::BadHashState)
-        } else {
-            Ok(())
+            return Err(Error::BadHashState);
+        }
+        match &self.state {
+            State::Digest(_) | State::Mac(_) => Ok(()),
+            State::Hmac(h) if h.is_ready() => Ok(()),
+            State::Hmac(_) | State::Finished => Err(Error::BadHashState),
+            State::Ssl3 => Err(Error::BadAlgId),
         }
     }
 

@@ -150,6 +150,11 @@ impl Hmac {
         Ok(())
     }
 
+    /// Whether [`HmacInfo`] has been set, so that data can be hashed.
+    pub(super) fn is_ready(&self) -> bool {
+        self.active.is_some()
+    }
+
     pub(super) fn update(&mut self, data: &[u8]) -> Result<()> {
         let active = self.active.as_mut().ok_or(Error::BadHashState)?;
         active.inner.update(data);
