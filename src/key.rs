@@ -666,17 +666,20 @@ impl<'p> Key<'p> {
         }
     }
 
-    /// Re-keys the cipher after the salt or effective length changed.
-    fn rekey(&mut self) -> Result<()> {
+    /// Changes the salt and RC2 effective length and re-keys the cipher, all or nothing: a
+    /// cipher that refuses the new key material (an RC2 or RC4 key from a `SIMPLEBLOB`, already
+    /// near the key schedule's limit, with a long salt) leaves the key exactly as it was and
+    /// gives `NTE_BAD_DATA`.
+    fn rekey(&mut self, salt: Zeroizing<Vec<u8>>, effective_bits: u32) -> Result<()> {
         if self.engine.is_some() {
-            let mut engine = Engine::new(
-                self.alg,
-                &material(&self.key, &self.salt),
-                self.effective_bits,
-            )?;
-            engine.reset(&material(&self.key, &self.salt), &self.iv)?;
+            let material = material(&self.key, &salt);
+            let mut engine =
+                Engine::new(self.alg, &material, effective_bits).map_err(|_| Error::BadData)?;
+            engine.reset(&material, &self.iv)?;
             self.engine = Some(engine);
         }
+        self.salt = salt;
+        self.effective_bits = effective_bits;
         Ok(())
     }
 }

@@ -97,7 +97,9 @@ impl<'p> Key<'p> {
     ///
     /// # Errors
     ///
-    /// `NTE_BAD_KEY` for keys other than RC2 and RC4; `NTE_BAD_DATA` when `salt` is not 11 bytes.
+    /// `NTE_BAD_KEY` for keys other than RC2 and RC4; `NTE_BAD_DATA` when `salt` is not 11 bytes,
+    /// or when key and salt together are longer than the cipher takes (128 bytes for RC2, 256 for
+    /// RC4: only a key unwrapped from a `SIMPLEBLOB` gets that long). The key is then unchanged.
     #[doc(alias = "CryptSetKeyParam", alias = "KP_SALT")]
     pub fn set_salt(&mut self, salt: &[u8]) -> Result<()> {
         self.check_salted()?;
@@ -105,8 +107,8 @@ impl<'p> Key<'p> {
             return Err(Error::BadData);
         }
         let enhanced = self.prov.ctx.csp.personality.is_enhanced();
-        self.salt = Zeroizing::new(if enhanced { Vec::new() } else { salt.to_vec() });
-        self.rekey()
+        let salt = Zeroizing::new(if enhanced { Vec::new() } else { salt.to_vec() });
+        self.rekey(salt, self.effective_bits)
     }
 
     /// Sets an RC2/RC4 key's salt to any length from 0 to 24 bytes
@@ -114,15 +116,16 @@ impl<'p> Key<'p> {
     ///
     /// # Errors
     ///
-    /// `NTE_BAD_KEY` for keys other than RC2 and RC4; `NTE_BAD_DATA` for more than 24 bytes.
+    /// `NTE_BAD_KEY` for keys other than RC2 and RC4; `NTE_BAD_DATA` for more than 24 bytes, or
+    /// when key and salt together are longer than the cipher takes (as for
+    /// [`set_salt`](Key::set_salt)). The key is then unchanged.
     #[doc(alias = "CryptSetKeyParam", alias = "KP_SALT_EX")]
     pub fn set_salt_ex(&mut self, salt: &[u8]) -> Result<()> {
         self.check_salted()?;
         if salt.len() > MAX_SALT_EX {
             return Err(Error::BadData);
         }
-        self.salt = Zeroizing::new(salt.to_vec());
-        self.rekey()
+        self.rekey(Zeroizing::new(salt.to_vec()), self.effective_bits)
     }
 
     /// The key length in bits (`KP_KEYLEN`), without salt. DES keys report their 64 stored bits
@@ -170,8 +173,8 @@ impl<'p> Key<'p> {
             return Err(Error::BadData);
         }
         let base = self.prov.ctx.csp.personality == Personality::Base;
-        self.effective_bits = if base { 40 } else { bits };
-        self.rekey()?;
+        let salt = self.salt.clone();
+        self.rekey(salt, if base { 40 } else { bits })?;
         if base && bits != 40 {
             Err(Error::BadData)
         } else {
