@@ -301,7 +301,10 @@ fn unique_temp_path(dir: &Path, stem: &str) -> Result<PathBuf> {
     let mut random = [0u8; 4];
     getrandom::fill(&mut random).map_err(|_| Error::SysErr)?;
     let random = u32::from_le_bytes(random);
-    Ok(dir.join(format!(".{stem}.{}.{n}.{random:08x}.tmp", std::process::id())))
+    Ok(dir.join(format!(
+        ".{stem}.{}.{n}.{random:08x}.tmp",
+        std::process::id()
+    )))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
