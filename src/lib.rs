@@ -111,7 +111,10 @@
 //! Also guaranteed:
 //! * no `unsafe` code (`#![forbid(unsafe_code)]`), and no panic on any input: bad input gets an
 //!   [`Error`];
-//! * key material is wiped from memory when its owner is dropped, and `Debug` never prints it;
+//! * key material on the heap is wiped before its memory is freed (when its owner is dropped,
+//!   and when a buffer holding it grows), and `Debug` never prints it. Copies that moves leave
+//!   on the stack are beyond what safe Rust can wipe. Exported secret blobs come back as
+//!   [`Zeroizing`] buffers, which wipe themselves too;
 //! * key containers are written atomically, checked on read, private to their owner on Unix,
 //!   and shared safely between processes (see [`store`]).
 
