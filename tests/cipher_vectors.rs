@@ -19,30 +19,11 @@
 
 use cryptoapi::{AlgId, CipherMode, Key, KeyFlags, Provider, ProviderType};
 
+mod common;
+use common::{hex, plaintext_blob, unhex};
+
 const NTE_BAD_LEN: u32 = 0x8009_0004;
 const NTE_BAD_DATA: u32 = 0x8009_0005;
-
-fn unhex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    assert!(s.len().is_multiple_of(2), "odd hex length: {s}");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A `PLAINTEXTKEYBLOB` holding `key` for `alg`.
-fn plaintext_blob(alg: AlgId, key: &[u8]) -> Vec<u8> {
-    let mut blob = vec![8, 2, 0, 0];
-    blob.extend_from_slice(&alg.raw().to_le_bytes());
-    blob.extend_from_slice(&u32::try_from(key.len()).unwrap().to_le_bytes());
-    blob.extend_from_slice(key);
-    blob
-}
 
 fn import<'p>(prov: &'p Provider, alg: AlgId, key: &[u8], flags: KeyFlags) -> Key<'p> {
     let key = prov

@@ -64,6 +64,7 @@ use cryptoapi::{
 mod common;
 use common::{
     CHILD_DEADLINE, Rng, TempRoot, child_command, count_from_env, hex, pair_id, seed_from_env,
+    unhex,
 };
 
 const FULL: ProviderType = ProviderType::RSA_FULL;
@@ -279,13 +280,6 @@ fn read_pool(root: &Path) -> Vec<PoolPair> {
                 private: unhex(field()),
             }
         })
-        .collect()
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
         .collect()
 }
 

@@ -28,7 +28,7 @@ use cryptoapi::{
 use zeroize::Zeroizing;
 
 mod common;
-use common::TempRoot;
+use common::{TempRoot, plaintext_blob, random};
 
 /// Consecutive secret bytes that count as a leak.
 const RUN: usize = 4;
@@ -167,23 +167,6 @@ fn byte_runs(text: &str) -> Vec<(String, Vec<u8>)> {
         }
     }
     runs
-}
-
-/// Fresh random bytes, in a buffer wiped on drop.
-fn random(len: usize) -> Zeroizing<Vec<u8>> {
-    let mut bytes = Zeroizing::new(vec![0u8; len]);
-    getrandom::fill(&mut bytes).unwrap();
-    bytes
-}
-
-/// A `PLAINTEXTKEYBLOB` for `key`.
-fn plaintext_blob(alg: AlgId, key: &[u8]) -> Zeroizing<Vec<u8>> {
-    let mut blob = Zeroizing::new(Vec::with_capacity(12 + key.len()));
-    blob.extend_from_slice(&[8, 2, 0, 0]);
-    blob.extend_from_slice(&alg.raw().to_le_bytes());
-    blob.extend_from_slice(&u32::try_from(key.len()).unwrap().to_le_bytes());
-    blob.extend_from_slice(key);
-    blob
 }
 
 /// The private numbers of a `PRIVATEKEYBLOB`, little-endian as stored.

@@ -12,20 +12,11 @@
 
 use cryptoapi::{AlgId, HmacInfo, KeyFlags, Provider, ProviderType};
 
+mod common;
+use common::{hex, unhex};
+
 /// `CALG_RC2`: the algorithm Microsoft's samples put in an HMAC key's blob.
 const HMAC_KEY_ALG: u32 = 0x6602;
-
-fn unhex(s: &str) -> Vec<u8> {
-    assert!(s.len().is_multiple_of(2), "odd hex length: {s}");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// A `PLAINTEXTKEYBLOB` holding `key`.
 fn plaintext_blob(alg: u32, key: &[u8]) -> Vec<u8> {

@@ -26,7 +26,9 @@ use cryptoapi::{
 };
 
 mod common;
-use common::{TempRoot, assert_child_passed, child_command, describe, err_code, hex, wait_output};
+use common::{
+    TempRoot, assert_child_passed, child_command, describe, err_code, hex, unhex, wait_output,
+};
 
 const FULL: ProviderType = ProviderType::RSA_FULL;
 const AES: ProviderType = ProviderType::RSA_AES;
@@ -40,13 +42,6 @@ const AT_SIGNATURE: AlgId = AlgId::from_raw(2);
 const ENV_ROOT: &str = "CRYPTOAPI_PAIRS_ROOT";
 const ENV_PUBLIC: &str = "CRYPTOAPI_PAIRS_PUBLIC";
 const ENV_CIPHERTEXT: &str = "CRYPTOAPI_PAIRS_CIPHERTEXT";
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
 
 fn flags(bits: u16, exportable: bool) -> KeyFlags {
     let base = if exportable {

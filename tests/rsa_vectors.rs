@@ -52,6 +52,9 @@ use cryptoapi::{
 };
 use serde_json::Value;
 
+mod common;
+use common::unhex;
+
 const NTE_BAD_DATA: u32 = 0x8009_0005;
 const NTE_BAD_SIGNATURE: u32 = 0x8009_0006;
 const CALG_RSA_SIGN: u32 = 0x2400;
@@ -137,14 +140,6 @@ fn groups(set: &Value) -> &[Value] {
 
 fn tests(group: &Value) -> &[Value] {
     group["tests"].as_array().unwrap()
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    assert!(text.len().is_multiple_of(2), "odd hex {text:?}");
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 fn hex_field(v: &Value, name: &str) -> Vec<u8> {

@@ -10,6 +10,9 @@ use std::thread;
 
 use cryptoapi::{AcquireFlags, AlgId, Error, Hash, Key, KeySet, KeyStore, Provider, ProviderType};
 
+mod common;
+use common::hex;
+
 fn assert_send<T: Send>() {}
 fn assert_sync<T: Sync>() {}
 fn assert_static<T: 'static>() {}
@@ -48,10 +51,6 @@ fn key_store_is_send_sync_and_clone() {
     assert_send::<KeySet>();
     assert_sync::<KeySet>();
     assert_send::<AcquireFlags>();
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]

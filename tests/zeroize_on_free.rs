@@ -51,7 +51,7 @@ use cryptoapi::{
 use zeroize::Zeroizing;
 
 mod common;
-use common::TempRoot;
+use common::{TempRoot, plaintext_blob, random};
 
 #[global_allocator]
 static PROBE: alloc_probe::Probe = alloc_probe::Probe;
@@ -331,23 +331,6 @@ fn provider(csp: Csp) -> Provider {
         Csp::Strong => Provider::verify_context(ProviderType::RSA_FULL).unwrap(),
         Csp::Aes => Provider::verify_context(ProviderType::RSA_AES).unwrap(),
     }
-}
-
-/// Fresh random bytes, in a buffer wiped on drop.
-fn random(len: usize) -> Zeroizing<Vec<u8>> {
-    let mut bytes = Zeroizing::new(vec![0u8; len]);
-    getrandom::fill(&mut bytes).unwrap();
-    bytes
-}
-
-/// A `PLAINTEXTKEYBLOB` for `key`.
-fn plaintext_blob(alg: AlgId, key: &[u8]) -> Zeroizing<Vec<u8>> {
-    let mut blob = Zeroizing::new(Vec::with_capacity(12 + key.len()));
-    blob.extend_from_slice(&[8, 2, 0, 0]);
-    blob.extend_from_slice(&alg.raw().to_le_bytes());
-    blob.extend_from_slice(&u32::try_from(key.len()).unwrap().to_le_bytes());
-    blob.extend_from_slice(key);
-    blob
 }
 
 /// The key bytes of an exportable session key.

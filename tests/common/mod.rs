@@ -223,3 +223,30 @@ pub(crate) fn pair_id(public_blob: &[u8]) -> String {
     );
     hex(&sha2::Sha256::digest(&public_blob[8..])[..16])
 }
+
+/// Bytes from hex (whitespace ignored); panics on malformed input.
+pub(crate) fn unhex(text: &str) -> Vec<u8> {
+    let text: String = text.split_whitespace().collect();
+    assert!(text.len().is_multiple_of(2), "odd hex length: {text}");
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Fresh random bytes, in a buffer wiped on drop.
+pub(crate) fn random(len: usize) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut bytes = zeroize::Zeroizing::new(vec![0u8; len]);
+    getrandom::fill(&mut bytes).unwrap();
+    bytes
+}
+
+/// A `PLAINTEXTKEYBLOB` holding `key` for `alg`, in a buffer of exact capacity wiped on drop.
+pub(crate) fn plaintext_blob(alg: cryptoapi::AlgId, key: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut blob = zeroize::Zeroizing::new(Vec::with_capacity(12 + key.len()));
+    blob.extend_from_slice(&[8, 2, 0, 0]);
+    blob.extend_from_slice(&alg.raw().to_le_bytes());
+    blob.extend_from_slice(&u32::try_from(key.len()).unwrap().to_le_bytes());
+    blob.extend_from_slice(key);
+    blob
+}
