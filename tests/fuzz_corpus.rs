@@ -106,6 +106,7 @@ fn setters_corpus() {
 #[test]
 fn container_file_corpus() {
     replay("container_file", 4);
+    fs::remove_dir_all(harness::fuzz_store_root()).unwrap();
 }
 
 #[test]

@@ -28,7 +28,7 @@
     reason = "fuzz harness: a panic is the finding being looked for"
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use cryptoapi::{
@@ -608,15 +608,21 @@ fn check_pair(prov: &Provider, pair: &Key<'_>) {
         .unwrap_or_else(|e| panic!("a loaded pair's signature does not verify: {e:?}"));
 }
 
-/// A file store in the temporary directory, one per process, with the container created.
-fn fuzz_store() -> KeyStore {
+/// The root of [`fuzz_store`]: a directory in the temporary directory, one per process (a
+/// replaying test removes it when done).
+pub fn fuzz_store_root() -> &'static Path {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
-    let root = ROOT.get_or_init(|| {
+    ROOT.get_or_init(|| {
         let root = std::env::temp_dir().join(format!("cryptoapi-fuzz-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         root
-    });
-    let store = KeyStore::at(root).with_lock_timeout(std::time::Duration::from_millis(100));
+    })
+}
+
+/// A file store at [`fuzz_store_root`], with the container created.
+fn fuzz_store() -> KeyStore {
+    let store =
+        KeyStore::at(fuzz_store_root()).with_lock_timeout(std::time::Duration::from_millis(100));
     let path = store.container_path(KeySet::User, CONTAINER).unwrap();
     if !path.exists() {
         // Let the store make its directories (with their permissions) the normal way.
