@@ -28,7 +28,7 @@ use cryptoapi::{
 use zeroize::Zeroizing;
 
 mod common;
-use common::{TempRoot, plaintext_blob, random};
+use common::{TempRoot, plaintext_blob, private_parts, random};
 
 /// Consecutive secret bytes that count as a leak.
 const RUN: usize = 4;
@@ -167,26 +167,6 @@ fn byte_runs(text: &str) -> Vec<(String, Vec<u8>)> {
         }
     }
     runs
-}
-
-/// The private numbers of a `PRIVATEKEYBLOB`, little-endian as stored.
-fn private_parts(blob: &[u8]) -> Vec<(&'static str, Zeroizing<Vec<u8>>)> {
-    let bits = u32::from_le_bytes(blob[12..16].try_into().unwrap());
-    let (n_len, half) = (bits.div_ceil(8) as usize, bits.div_ceil(16) as usize);
-    let mut at = 20 + n_len;
-    let mut parts = Vec::new();
-    for (name, len) in [
-        ("prime1", half),
-        ("prime2", half),
-        ("exponent1", half),
-        ("exponent2", half),
-        ("coefficient", half),
-        ("private exponent", n_len),
-    ] {
-        parts.push((name, Zeroizing::new(blob[at..at + len].to_vec())));
-        at += len;
-    }
-    parts
 }
 
 fn base_provider() -> Provider {

@@ -51,7 +51,7 @@ use cryptoapi::{
 use zeroize::Zeroizing;
 
 mod common;
-use common::{TempRoot, plaintext_blob, random};
+use common::{TempRoot, plaintext_blob, private_parts, random};
 
 #[global_allocator]
 static PROBE: alloc_probe::Probe = alloc_probe::Probe;
@@ -337,26 +337,6 @@ fn provider(csp: Csp) -> Provider {
 fn key_bytes(key: &Key<'_>) -> Zeroizing<Vec<u8>> {
     let blob = key.export(None, BlobType::PlaintextKeyBlob, 0).unwrap();
     Zeroizing::new(blob[12..].to_vec())
-}
-
-/// The private numbers of a `PRIVATEKEYBLOB`, little-endian as stored.
-fn private_parts(blob: &[u8]) -> Vec<(&'static str, Zeroizing<Vec<u8>>)> {
-    let bits = u32::from_le_bytes(blob[12..16].try_into().unwrap());
-    let (n_len, half) = (bits.div_ceil(8) as usize, bits.div_ceil(16) as usize);
-    let mut at = 20 + n_len;
-    let mut parts = Vec::with_capacity(6);
-    for (name, len) in [
-        ("prime1", half),
-        ("prime2", half),
-        ("exponent1", half),
-        ("exponent2", half),
-        ("coefficient", half),
-        ("private exponent", n_len),
-    ] {
-        parts.push((name, Zeroizing::new(blob[at..at + len].to_vec())));
-        at += len;
-    }
-    parts
 }
 
 /// A small RSA pair's `PRIVATEKEYBLOB`, made in a context of its own (outside any session).

@@ -250,3 +250,23 @@ pub(crate) fn plaintext_blob(alg: cryptoapi::AlgId, key: &[u8]) -> zeroize::Zero
     blob.extend_from_slice(key);
     blob
 }
+
+/// The private numbers of a `PRIVATEKEYBLOB`, little-endian as stored, with their names.
+pub(crate) fn private_parts(blob: &[u8]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {
+    let bits = u32::from_le_bytes(blob[12..16].try_into().unwrap());
+    let (n_len, half) = (bits.div_ceil(8) as usize, bits.div_ceil(16) as usize);
+    let mut at = 20 + n_len;
+    let mut parts = Vec::with_capacity(6);
+    for (name, len) in [
+        ("prime1", half),
+        ("prime2", half),
+        ("exponent1", half),
+        ("exponent2", half),
+        ("coefficient", half),
+        ("private exponent", n_len),
+    ] {
+        parts.push((name, zeroize::Zeroizing::new(blob[at..at + len].to_vec())));
+        at += len;
+    }
+    parts
+}
