@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use crate::alg::{AlgId, offers_hash};
 use crate::error::{Error, Result};
 use crate::key::Key;
-use crate::provider::Provider;
+use crate::provider::{ProvRef, Provider};
 use hmac::Hmac;
 pub use hmac::HmacInfo;
 use mac::Mac;
@@ -63,7 +63,7 @@ const SSL3_SHAMD5_LEN: usize = 36;
 /// ```
 #[doc(alias = "HCRYPTHASH")]
 pub struct Hash<'p> {
-    prov: &'p Provider,
+    prov: ProvRef<'p>,
     alg: AlgId,
     state: State,
     /// Set once the value was read or set: the hash is finished.
@@ -246,7 +246,7 @@ impl Provider {
             (_, None) => State::Digest(Digest::new(alg).ok_or(Error::BadAlgId)?),
         };
         Ok(Hash {
-            prov: self,
+            prov: ProvRef::Borrowed(self),
             alg,
             state,
             value: None,
@@ -436,7 +436,7 @@ impl<'p> Hash<'p> {
             State::Finished => State::Finished,
         };
         Ok(Hash {
-            prov: self.prov,
+            prov: self.prov.duplicate(),
             alg: self.alg,
             state,
             value: self.value.clone(),
@@ -457,8 +457,37 @@ impl<'p> Hash<'p> {
 
     /// The provider this hash belongs to.
     #[must_use]
-    pub fn provider(&self) -> &'p Provider {
-        self.prov
+    pub fn provider(&self) -> &Provider {
+        &self.prov
+    }
+
+    /// This hash, owning a reference on its provider's context instead of borrowing the
+    /// [`Provider`]: a `Hash<'static>` that can live in a struct, move into a spawned thread
+    /// or task, and outlive the scope that made it; its duplicates are owned too. See
+    /// [`Key::into_owned`](crate::Key::into_owned) for how this differs from Windows (an owned
+    /// hash keeps its context alive past the last `CryptReleaseContext`).
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, Hash, Provider, ProviderType};
+    ///
+    /// fn sha256() -> cryptoapi::Result<Hash<'static>> {
+    ///     let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+    ///     Ok(prov.create_hash(AlgId::SHA_256, None)?.into_owned())
+    /// }
+    ///
+    /// let mut hash = sha256()?;
+    /// hash.hash_data(b"abc")?;
+    /// assert_eq!(hash.value()?[..2], [0xba, 0x78]);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn into_owned(self) -> Hash<'static> {
+        Hash {
+            prov: self.prov.into_owned(),
+            alg: self.alg,
+            state: self.state,
+            value: self.value,
+        }
     }
 
     /// Every refusal of [`hash_data`](Hash::hash_data), without changing anything: callers that

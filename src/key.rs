@@ -15,7 +15,7 @@ use crate::alg::{AlgId, Personality, key_lengths, windows_enum};
 use crate::blob::BlobType;
 use crate::error::{Error, Result};
 use crate::hash::Hash;
-use crate::provider::Provider;
+use crate::provider::{ProvRef, Provider};
 use std::sync::Arc;
 
 use crate::rsa::{Pkcs1Rejection, RsaKey};
@@ -151,7 +151,7 @@ const MAX_SALT_EX: usize = 24;
 /// ```
 #[doc(alias = "HCRYPTKEY")]
 pub struct Key<'p> {
-    prov: &'p Provider,
+    prov: ProvRef<'p>,
     alg: AlgId,
     /// The key bytes (`key_bits / 8` of them), without salt.
     key: Zeroizing<Vec<u8>>,
@@ -513,7 +513,7 @@ impl<'p> Key<'p> {
             permissions |= KeyPermissions::EXPORT;
         }
         Key {
-            prov,
+            prov: ProvRef::Borrowed(prov),
             alg,
             key,
             salt,
@@ -609,8 +609,60 @@ impl<'p> Key<'p> {
 
     /// The provider this key belongs to.
     #[must_use]
-    pub fn provider(&self) -> &'p Provider {
-        self.prov
+    pub fn provider(&self) -> &Provider {
+        &self.prov
+    }
+
+    /// This key, owning a reference on its provider's context instead of borrowing the
+    /// [`Provider`]: a `Key<'static>` that can live in a struct beside (or without) its
+    /// provider, move into `std::thread::spawn` or `tokio::spawn`, and outlive the scope that
+    /// made it. The same type and the same methods serve both forms; keys it makes (a
+    /// [`duplicate`](Key::duplicate)) are owned too.
+    ///
+    /// **Windows compatibility:** an owned key keeps its context alive. On Windows the final
+    /// `CryptReleaseContext` invalidates every key of the context at once; here the context's
+    /// secrets and container stay open until the last `Provider` handle *and* the last owned
+    /// key or hash are gone. [`Provider::ref_count`] keeps counting only `Provider` handles.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, Key, KeyFlags, Provider, ProviderType};
+    ///
+    /// struct Session {
+    ///     key: Key<'static>,
+    /// }
+    ///
+    /// fn open() -> cryptoapi::Result<Session> {
+    ///     let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+    ///     let key = prov.gen_key(AlgId::AES_128, KeyFlags::empty())?.into_owned();
+    ///     Ok(Session { key }) // `prov` is dropped here; the key keeps the context alive
+    /// }
+    ///
+    /// let mut session = open()?;
+    /// let worker = std::thread::spawn(move || {
+    ///     let mut data = b"moved to a thread".to_vec();
+    ///     session.key.encrypt(&mut data, true).map(|()| data.len())
+    /// });
+    /// assert_eq!(worker.join().expect("thread")?, 32);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn into_owned(self) -> Key<'static> {
+        Key {
+            prov: self.prov.into_owned(),
+            alg: self.alg,
+            key: self.key,
+            salt: self.salt,
+            effective_bits: self.effective_bits,
+            iv: self.iv,
+            mode: self.mode,
+            permissions: self.permissions,
+            exportable: self.exportable,
+            block_len: self.block_len,
+            engine: self.engine,
+            can_encrypt: self.can_encrypt,
+            rsa: self.rsa,
+            rejection: self.rejection,
+        }
     }
 
     /// An independent copy of the key, in the same state (`CryptDuplicateKey`): chaining state,
@@ -628,7 +680,7 @@ impl<'p> Key<'p> {
             None => None,
         };
         Ok(Key {
-            prov: self.prov,
+            prov: self.prov.duplicate(),
             alg: self.alg,
             key: self.key.clone(),
             salt: self.salt.clone(),

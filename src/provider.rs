@@ -1,5 +1,7 @@
 //! Provider contexts (`HCRYPTPROV`): acquiring, sharing and releasing them.
 
+use std::ops::Deref;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bitflags::bitflags;
@@ -169,6 +171,10 @@ pub(crate) struct Context {
     container: Option<OpenContainer>,
     /// The store a verify context enumerates; `None` means the default store, resolved on use.
     verify_store: Option<KeyStore>,
+    /// The number of [`Provider`] handles on this context (`CryptContextAddRef`'s count). The
+    /// `Arc`'s own count is larger by the owned keys and hashes, which keep the context alive
+    /// without being handles.
+    handles: AtomicUsize,
     /// A verify context's key pairs (exchange, signature): held in memory only, and wiped with
     /// the context (slot blobs are `Zeroizing`).
     ephemeral: Mutex<[Option<Slot>; 2]>,
@@ -238,11 +244,13 @@ impl Context {
 
 /// A provider context (`HCRYPTPROV`).
 ///
-/// Cloning adds a reference (`CryptContextAddRef`): an atomic increment, no allocation, no lock.
-/// Dropping a clone, or [`release`](Provider::release), removes one; when the last goes, the
+/// Cloning adds a reference (`CryptContextAddRef`): two atomic increments, no allocation, no
+/// lock. Dropping a clone, or [`release`](Provider::release), removes one; when the last goes, the
 /// context is closed (its secrets wiped, its container closed; nothing on disk is touched and
 /// nothing blocks). [`Key`](crate::Key)s and [`Hash`](crate::Hash)es borrow the `Provider` they
-/// came from, so none can outlive its context.
+/// came from, so none can outlive its context; their owned forms
+/// ([`Key::into_owned`](crate::Key::into_owned), [`Hash::into_owned`](crate::Hash::into_owned))
+/// keep the context alive instead.
 ///
 /// `Provider` is `Send + Sync`: share one across threads by reference or by clone.
 ///
@@ -256,10 +264,71 @@ impl Context {
 /// assert_eq!(prov.ref_count(), 1);
 /// # Ok::<(), cryptoapi::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 #[doc(alias = "HCRYPTPROV")]
 pub struct Provider {
     pub(crate) ctx: Arc<Context>,
+    /// Whether this is a handle counted by [`ref_count`](Provider::ref_count): `false` only
+    /// for the provider an owned key or hash keeps inside.
+    counted: bool,
+}
+
+impl Clone for Provider {
+    /// `CryptContextAddRef`: a new handle on the same context.
+    #[doc(alias = "CryptContextAddRef")]
+    fn clone(&self) -> Provider {
+        self.ctx.handles.fetch_add(1, Ordering::Relaxed);
+        Provider {
+            ctx: Arc::clone(&self.ctx),
+            counted: true,
+        }
+    }
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        if self.counted {
+            self.ctx.handles.fetch_sub(1, Ordering::Release);
+        }
+    }
+}
+
+/// The provider a [`Key`](crate::Key) or [`Hash`](crate::Hash) belongs to: borrowed (the
+/// default, checked by the borrow checker) or owned (after `into_owned`: a reference on the
+/// context that is not a handle).
+#[derive(Debug)]
+pub(crate) enum ProvRef<'p> {
+    Borrowed(&'p Provider),
+    Owned(Provider),
+}
+
+impl<'p> ProvRef<'p> {
+    /// The same provider for a duplicate: borrowed again, or another owned reference.
+    pub(crate) fn duplicate(&self) -> ProvRef<'p> {
+        match self {
+            ProvRef::Borrowed(prov) => ProvRef::Borrowed(prov),
+            ProvRef::Owned(prov) => ProvRef::Owned(prov.uncounted()),
+        }
+    }
+
+    /// The owned form, keeping the context alive without adding a handle.
+    pub(crate) fn into_owned(self) -> ProvRef<'static> {
+        match self {
+            ProvRef::Borrowed(prov) => ProvRef::Owned(prov.uncounted()),
+            ProvRef::Owned(prov) => ProvRef::Owned(prov),
+        }
+    }
+}
+
+impl Deref for ProvRef<'_> {
+    type Target = Provider;
+
+    fn deref(&self) -> &Provider {
+        match self {
+            ProvRef::Borrowed(prov) => prov,
+            ProvRef::Owned(prov) => prov,
+        }
+    }
 }
 
 impl Provider {
@@ -375,11 +444,13 @@ impl Provider {
         )))
     }
 
-    /// The number of live references to this context (clones of this `Provider`).
+    /// The number of live handles on this context: this `Provider` and its clones
+    /// (`CryptContextAddRef`'s count). Owned keys and hashes
+    /// ([`Key::into_owned`](crate::Key::into_owned)) keep the context alive but are not counted.
     #[doc(alias = "CryptContextAddRef")]
     #[must_use]
     pub fn ref_count(&self) -> usize {
-        Arc::strong_count(&self.ctx)
+        self.ctx.handles.load(Ordering::Acquire)
     }
 
     /// Releases this reference (`CryptReleaseContext`); the last one closes the context.
@@ -500,7 +571,18 @@ impl Provider {
     }
 
     fn from_context(ctx: Context) -> Provider {
-        Provider { ctx: Arc::new(ctx) }
+        Provider {
+            ctx: Arc::new(ctx),
+            counted: true,
+        }
+    }
+
+    /// A reference on the context that is not a handle, for an owned key or hash.
+    fn uncounted(&self) -> Provider {
+        Provider {
+            ctx: Arc::clone(&self.ctx),
+            counted: false,
+        }
     }
 }
 
@@ -543,6 +625,7 @@ impl Context {
             silent,
             container,
             verify_store,
+            handles: AtomicUsize::new(1),
             ephemeral: Mutex::new([None, None]),
             pair_cache: Mutex::new([None, None]),
         }

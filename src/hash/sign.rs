@@ -54,8 +54,7 @@ impl Hash<'_> {
             return Err(Error::BadFlags);
         }
         let prefix = digest_info_prefix(self.alg).ok_or(Error::BadAlgId)?;
-        let key = self.prov.user_key(spec)?;
-        let rsa = key.rsa().ok_or(Error::NoKey)?;
+        let rsa = self.prov.user_key(spec)?.shared_rsa().ok_or(Error::NoKey)?;
         let value = Zeroizing::new(self.value()?);
         rsa.sign(
             if flags & CRYPT_NOHASHOID != 0 {

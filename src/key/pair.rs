@@ -195,6 +195,11 @@ impl<'p> Key<'p> {
         self.rsa.as_deref()
     }
 
+    /// The RSA key, shared (not copied), for use after this key is gone.
+    pub(crate) fn shared_rsa(&self) -> Option<Arc<RsaKey>> {
+        self.rsa.clone()
+    }
+
     /// `CryptExportKey` of the RSA formats.
     pub(crate) fn export_rsa_or_wrapped(
         &self,
