@@ -5,7 +5,7 @@
 //! ```text
 //! <root>/machine-guid            the store's stand-in for Windows' MachineGuid
 //! <root>/user/<id>.ctr            a user key set container (see `format`)
-//! <root>/user/<id>.lock           its writers' lock file (empty; kept after a delete)
+//! <root>/user/<id>.lock           its writers' lock file (empty; removed by a delete)
 //! <root>/user/.<id>.tmp           the next version of the container while it is being written
 //! <root>/machine/...              the CRYPT_MACHINE_KEYSET namespace, same layout
 //! ```
@@ -24,6 +24,13 @@
 //! killed between creating it and renaming it leaves it behind, holding the container's keys:
 //! the next write replaces it and a delete removes it, so it never accumulates and never
 //! outlives the container.
+//!
+//! A delete removes the lock file too, while holding it (on Unix; elsewhere an open file cannot
+//! be removed, and the empty lock file stays). That is safe with the classic check: a writer
+//! that has taken the lock compares the file it holds with the one now at the lock path (device
+//! and inode), and when a delete has removed or replaced it meanwhile, it lets go and starts
+//! again on the new file, within the same deadline. So two writers can never both hold "the"
+//! lock of one container.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -84,28 +91,37 @@ impl FileStore {
     /// Takes the container's writer lock, waiting at most `timeout`.
     pub(crate) fn lock(&self, keyset: KeySet, name: &str, timeout: Duration) -> Result<LockGuard> {
         self.ensure_dir(keyset)?;
-        let file = private_options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .open(self.lock_path(keyset, name))?;
+        let path = self.lock_path(keyset, name);
         // A timeout too large to add to the clock (Duration::MAX) means "wait as long as it takes".
         let deadline = Instant::now().checked_add(timeout);
         let mut pause = Duration::from_millis(1);
         loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(LockGuard { _file: file }),
-                Err(fs::TryLockError::WouldBlock) => {
-                    let now = Instant::now();
-                    let left = match deadline {
-                        Some(deadline) if now >= deadline => return Err(Error::Busy),
-                        Some(deadline) => deadline - now,
-                        None => pause,
-                    };
-                    std::thread::sleep(pause.min(left));
-                    pause = (pause * 2).min(Duration::from_millis(25));
+            let file = private_options()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)?;
+            loop {
+                match file.try_lock() {
+                    Ok(()) => break,
+                    Err(fs::TryLockError::WouldBlock) => {
+                        let now = Instant::now();
+                        let left = match deadline {
+                            Some(deadline) if now >= deadline => return Err(Error::Busy),
+                            Some(deadline) => deadline - now,
+                            None => pause,
+                        };
+                        std::thread::sleep(pause.min(left));
+                        pause = (pause * 2).min(Duration::from_millis(25));
+                    }
+                    Err(fs::TryLockError::Error(err)) => return Err(err.into()),
                 }
-                Err(fs::TryLockError::Error(err)) => return Err(err.into()),
+            }
+            // A delete may have removed the file between our open and our lock: then we hold a
+            // lock nobody else will ever look at. Start again on the file now at the path.
+            if still_at_path(&file, &path)? {
+                return Ok(LockGuard { _file: file });
             }
         }
     }
@@ -140,13 +156,16 @@ impl FileStore {
         write_atomic(&dir, &self.data_path(keyset, &record.name), &bytes)
     }
 
-    /// Removes a container file; `false` when there was none. Call with the lock held.
+    /// Removes a container file, and then its lock file; `false` when there was no container.
+    /// Call with the lock held (see the module docs for why removing the lock file is safe).
     pub(crate) fn remove(&self, keyset: KeySet, name: &str) -> Result<bool> {
         let path = self.data_path(keyset, name);
         // A dead writer's temporary file holds the container's keys too.
         let stale = remove_optional(&temp_path(&path))?;
         let removed = remove_optional(&path)?;
-        if removed || stale {
+        // Only where a locked file can be removed (Unix); lock files are empty, nothing leaks.
+        let unlocked = cfg!(unix) && remove_optional(&self.lock_path(keyset, name))?;
+        if removed || stale || unlocked {
             sync_dir(&self.dir(keyset))?;
         }
         Ok(removed)
@@ -316,6 +335,26 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(err.into());
     }
     Ok(())
+}
+
+/// Whether the file now at `path` is `file` itself (Unix: same device and inode). Elsewhere lock
+/// files are never removed, so the file at the path is always the one opened.
+fn still_at_path(file: &File, path: &Path) -> Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let held = file.metadata()?;
+        match fs::symlink_metadata(path) {
+            Ok(now) => Ok(now.dev() == held.dev() && now.ino() == held.ino()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(err) => Err(err.into()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        Ok(true)
+    }
 }
 
 /// Replaces `path` with `bytes` atomically. Call with the container's lock held: a temporary

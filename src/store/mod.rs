@@ -268,8 +268,16 @@ impl KeyStore {
     ) -> Result<()> {
         match &*self.backend {
             Backend::File(store) => {
+                // A deleted container gets no lock file back (nor its directories).
+                if !store.exists(keyset, name)? {
+                    return Err(Error::BadKeyset);
+                }
                 let _guard = store.lock(keyset, name, self.lock_timeout)?;
-                let mut record = store.load(keyset, name)?.ok_or(Error::BadKeyset)?;
+                let Some(mut record) = store.load(keyset, name)? else {
+                    // Deleted between the check and the lock: leave no lock file behind.
+                    store.remove(keyset, name)?;
+                    return Err(Error::BadKeyset);
+                };
                 if record.id != id {
                     return Err(Error::BadKeyset);
                 }

@@ -1685,3 +1685,100 @@ fn refused_calls_create_nothing_on_disk() {
         walk(&root.path)
     );
 }
+
+// A deleted container leaves no lock file behind (Unix: elsewhere a locked file cannot be
+// removed), and the lock stays exclusive while deletes remove its file under other writers.
+#[cfg(unix)]
+#[test]
+fn delete_removes_the_lock_file() {
+    let root = TempRoot::new("lockfile");
+    let store = root.store();
+    let lock = store.lock_path(KeySet::User, "c").unwrap();
+    let prov = store
+        .acquire(Some("c"), None, FULL, AcquireFlags::NEWKEYSET)
+        .unwrap();
+    assert!(lock.exists(), "a create takes the writer lock");
+    prov.gen_key(AlgId::RSA_SIGN, KeyFlags::empty().with_key_bits(512))
+        .unwrap();
+    store
+        .delete_container(Some("c"), None, FULL, AcquireFlags::empty())
+        .unwrap();
+    assert!(!lock.exists(), "the delete removed the lock file");
+    // The context still open on the deleted container cannot write it back, and its failed
+    // write leaves no lock file either.
+    assert_eq!(
+        err_code(prov.gen_key(AlgId::RSA_SIGN, KeyFlags::empty().with_key_bits(512))),
+        NTE_BAD_KEYSET
+    );
+    assert!(!lock.exists());
+    // A failed delete leaves none.
+    assert_eq!(
+        err_code(store.delete_container(Some("c"), None, FULL, AcquireFlags::empty())),
+        NTE_BAD_KEYSET
+    );
+    assert!(!lock.exists());
+    let dir = lock.parent().unwrap();
+    let left: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the key set directory still holds {left:?}"
+    );
+}
+
+// Threads creating, writing and deleting one container at once: every answer is one the calls
+// document, no container is ever half-written or mixed up (a write that lost its lock to a
+// delete would show as NTE_KEYSET_ENTRY_BAD or a pair from another writer), and once all are
+// done no lock file is left.
+#[cfg(unix)]
+#[test]
+fn concurrent_deletes_keep_the_lock_exclusive() {
+    let root = TempRoot::new("lockrace");
+    let store = root.store();
+    let lock = store.lock_path(KeySet::User, "race").unwrap();
+    std::thread::scope(|scope| {
+        for t in 0..4u32 {
+            let store = store.clone();
+            scope.spawn(move || {
+                for i in 0..40u32 {
+                    let flags = AcquireFlags::NEWKEYSET;
+                    match store.acquire(Some("race"), None, FULL, flags) {
+                        Ok(prov) => {
+                            let blob = plaintext_rc4(t, i);
+                            let key = prov.import_key(&blob, None, KeyFlags::EXPORTABLE);
+                            assert!(key.is_ok(), "import: {key:?}");
+                        }
+                        Err(e) => assert_eq!(e.code(), NTE_EXISTS, "create: {e}"),
+                    }
+                    match store.acquire(Some("race"), None, FULL, AcquireFlags::empty()) {
+                        Ok(prov) => match prov.user_key(cryptoapi::KeySpec::Signature) {
+                            Ok(_) => panic!("nobody writes a signature pair here"),
+                            Err(e) => assert!(
+                                [codes::NTE_NO_KEY, NTE_BAD_KEYSET].contains(&e.code()),
+                                "user_key: {e}"
+                            ),
+                        },
+                        Err(e) => assert_eq!(e.code(), NTE_BAD_KEYSET, "open: {e}"),
+                    }
+                    if let Err(e) =
+                        store.delete_container(Some("race"), None, FULL, AcquireFlags::empty())
+                    {
+                        assert_eq!(e.code(), NTE_BAD_KEYSET, "delete: {e}");
+                    }
+                }
+            });
+        }
+    });
+    assert!(!lock.exists(), "the last delete removed the lock file");
+}
+
+/// A 128-bit RC4 `PLAINTEXTKEYBLOB` whose bytes name the writer.
+fn plaintext_rc4(thread: u32, i: u32) -> Vec<u8> {
+    let mut blob = vec![8, 2, 0, 0, 0x01, 0x68, 0, 0, 16, 0, 0, 0];
+    blob.extend_from_slice(&thread.to_le_bytes());
+    blob.extend_from_slice(&i.to_le_bytes());
+    blob.extend_from_slice(&[0x5a; 8]);
+    blob
+}
