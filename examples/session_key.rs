@@ -4,25 +4,28 @@
 //!
 //! The original opens the default key container with `CryptAcquireContext(..., 0)`, which
 //! fails on a machine that has never created it; like Microsoft's companion sample, this port
-//! creates it on first use (and deletes it again at the end if it made it).
+//! creates it on first use. So that a first run touches none of your real key containers, the
+//! port works in an in-memory key store ([`KeyStore::in_memory`]): a real program calls
+//! [`Provider::acquire`] with the same arguments and gets the persistent default store.
+//! Nothing is written to disk, and nothing is left behind.
 //!
 //! Run with `cargo run --example session_key`.
 
-use cryptoapi::{AcquireFlags, AlgId, Error, KeyFlags, Provider, ProviderType, ReleaseFlags};
+use cryptoapi::{AcquireFlags, AlgId, Error, KeyFlags, KeyStore, ProviderType, ReleaseFlags};
 
 fn main() -> Result<(), Error> {
+    // The key store this run uses: in memory, gone at exit (see the module docs).
+    let store = KeyStore::in_memory()?;
+
     //--------------------------------------------------------------------
     // Acquire a cryptographic provider context handle.
-    let (prov, created) =
-        match Provider::acquire(None, None, ProviderType::RSA_FULL, AcquireFlags::empty()) {
-            Ok(prov) => (prov, false),
-            Err(Error::BadKeyset) => {
-                let prov =
-                    Provider::acquire(None, None, ProviderType::RSA_FULL, AcquireFlags::NEWKEYSET)?;
-                (prov, true)
-            }
-            Err(err) => return Err(err),
-        };
+    let prov = match store.acquire(None, None, ProviderType::RSA_FULL, AcquireFlags::empty()) {
+        Ok(prov) => prov,
+        Err(Error::BadKeyset) => {
+            store.acquire(None, None, ProviderType::RSA_FULL, AcquireFlags::NEWKEYSET)?
+        }
+        Err(err) => return Err(err),
+    };
     println!(
         "CryptAcquireContext complete. ({}, container {:?})",
         prov.name(),
@@ -58,15 +61,5 @@ fn main() -> Result<(), Error> {
     println!("The session key has been destroyed.");
     prov.release(ReleaseFlags::empty())?;
     println!("The CSP has been released.");
-
-    if created {
-        Provider::delete_container(
-            None,
-            None,
-            ProviderType::RSA_FULL,
-            AcquireFlags::DELETEKEYSET,
-        )?;
-        println!("The default key container this run created has been deleted again.");
-    }
     Ok(())
 }
