@@ -197,7 +197,7 @@ impl KeyStore {
     /// # Errors
     ///
     /// `ERROR_ACCESS_DENIED` or `NTE_FAIL` when the key set directory cannot be read.
-    #[doc(alias = "PP_ENUMCONTAINERS")]
+    #[doc(alias = "PP_ENUMCONTAINERS", alias = "CryptGetProvParam")]
     pub fn containers(&self, keyset: KeySet) -> Result<Vec<String>> {
         match &*self.backend {
             Backend::File(store) => store.list(keyset),
