@@ -16,6 +16,7 @@
 //! variants still exist, so that codes read from Windows logs or other sources round-trip, and
 //! their documentation shows the compile error that replaces them.
 
+use std::fmt;
 use std::io;
 
 /// The error table: each line gives a variant, its Windows name and code, its `Display` text and
@@ -29,11 +30,31 @@ macro_rules! error_table {
     )*) => {
         /// An error from a CryptoAPI operation, with its exact Windows code ([`Error::code`]).
         ///
-        /// `Display` gives a short lowercase description; each variant's documentation says when
-        /// this crate returns it. Padding and signature failures ([`Error::BadData`],
-        /// [`Error::BadSignature`]) deliberately carry nothing beyond their code: telling an
-        /// attacker *why* a ciphertext or signature was rejected is how oracles are built.
-        #[derive(Debug, thiserror::Error)]
+        /// Each variant's documentation says when this crate returns it. Padding and signature
+        /// failures ([`Error::BadData`], [`Error::BadSignature`]) deliberately carry nothing beyond
+        /// their code: telling an attacker *why* a ciphertext or signature was rejected is how
+        /// oracles are built.
+        ///
+        /// # Display and Debug
+        ///
+        /// Both name the Windows code, so log lines and a failing `fn main() -> Result<(), Error>`
+        /// (which prints `Error: ` and the `Debug` form) show what C code prints. `Display` is a
+        /// short lowercase description, then the code's Windows name and value in parentheses;
+        /// `Debug` is the variant, the Windows name and the value (and an [`Error::Io`]'s
+        /// underlying error). `NTE_*` codes are written as eight hex digits (`0x80090005`), Win32
+        /// `ERROR_*` codes in decimal, as Microsoft's list of system error codes gives them
+        /// (`ERROR_BUSY` is 170), and a code this crate has no name for as eight hex digits alone.
+        ///
+        /// ```
+        /// use cryptoapi::Error;
+        /// assert_eq!(Error::BadData.to_string(), "bad data (NTE_BAD_DATA, 0x80090005)");
+        /// assert_eq!(format!("{:?}", Error::BadData), "BadData(NTE_BAD_DATA, 0x80090005)");
+        /// assert_eq!(format!("{:?}", Error::Busy), "Busy(ERROR_BUSY, 170)");
+        /// let unknown = Error::from_code(0x8009_0023);
+        /// assert_eq!(unknown.to_string(), "unknown windows error (0x80090023)");
+        /// assert_eq!(format!("{unknown:?}"), "Other(0x80090023)");
+        /// ```
+        #[derive(thiserror::Error)]
         #[non_exhaustive]
         pub enum Error {
             $(
@@ -41,22 +62,23 @@ macro_rules! error_table {
                 #[doc = ""]
                 #[doc = concat!("Windows code: `", stringify!($win), "` (`", stringify!($code), "`).")]
                 #[doc(alias = $alias)]
-                #[error($msg)]
                 $variant,
             )*
             /// A Windows code this crate has no variant for, kept unchanged.
             ///
             /// Produced only by [`Error::from_code`]; the crate's own operations always return a
             /// named variant.
-            #[error("windows error {0:#010x}")]
             Other(u32),
             /// The key store's file system failed (disk full, permission denied, ...).
             ///
             /// [`Error::code`] gives `ERROR_ACCESS_DENIED` for a permission problem and `NTE_FAIL`
             /// otherwise; the underlying [`io::Error`] is the [`source`](std::error::Error::source).
-            #[error("key store i/o error")]
             Io(#[source] io::Error),
         }
+
+        /// Every named code, in table order (for the tests).
+        #[cfg(test)]
+        const ALL_CODES: &[u32] = &[$($code),*];
 
         // Every alias is its variant's Windows name.
         const _: () = {
@@ -65,6 +87,40 @@ macro_rules! error_table {
                 concat!("the alias of Error::", stringify!($variant), " is not ", stringify!($win)),
             );)*
         };
+
+        impl fmt::Display for Error {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let text = match self {
+                    $(Self::$variant => $msg,)*
+                    Self::Other(_) => "unknown windows error",
+                    Self::Io(_) => "key store i/o error",
+                };
+                match self.windows_name() {
+                    Some(name) => write!(f, "{text} ({name}, {})", CodeValue(self.code(), name)),
+                    None => write!(f, "{text} ({})", CodeValue(self.code(), "")),
+                }
+            }
+        }
+
+        impl fmt::Debug for Error {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let variant = match self {
+                    $(Self::$variant => stringify!($variant),)*
+                    Self::Other(_) => "Other",
+                    Self::Io(_) => "Io",
+                };
+                let mut tuple = f.debug_tuple(variant);
+                let name = self.windows_name();
+                if let Some(name) = name {
+                    tuple.field(&format_args!("{name}"));
+                }
+                tuple.field(&format_args!("{}", CodeValue(self.code(), name.unwrap_or(""))));
+                if let Self::Io(err) = self {
+                    tuple.field(err);
+                }
+                tuple.finish()
+            }
+        }
 
         impl Error {
             /// The exact Windows error code (`NTE_*` as `0x8009_xxxx`, `ERROR_*` as small integers).
@@ -319,6 +375,20 @@ impl From<Error> for io::Error {
 /// `std::result::Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// An error code as `Display` and `Debug` write it: decimal for a Win32 `ERROR_*` code (named
+/// by the second field), eight hex digits for every other code.
+struct CodeValue<'a>(u32, &'a str);
+
+impl fmt::Display for CodeValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.1.starts_with("ERROR_") {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:#010x}", self.0)
+        }
+    }
+}
+
 /// `a == b`, usable in a constant.
 const fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -378,7 +448,8 @@ mod tests {
         assert!(matches!(err, Error::Other(0x8009_0023)));
         assert_eq!(err.code(), 0x8009_0023);
         assert_eq!(err.windows_name(), None);
-        assert_eq!(err.to_string(), "windows error 0x80090023");
+        assert_eq!(err.to_string(), "unknown windows error (0x80090023)");
+        assert_eq!(format!("{err:?}"), "Other(0x80090023)");
     }
 
     #[test]
@@ -392,7 +463,75 @@ mod tests {
 
     #[test]
     fn display_is_short_and_lowercase() {
-        assert_eq!(Error::BadFlags.to_string(), "invalid flags");
+        assert_eq!(
+            Error::BadFlags.to_string(),
+            "invalid flags (NTE_BAD_FLAGS, 0x80090009)"
+        );
         assert_eq!(Error::BadFlags.windows_name(), Some("NTE_BAD_FLAGS"));
+        assert_eq!(
+            Error::Busy.to_string(),
+            "the key container is locked by someone else (ERROR_BUSY, 170)"
+        );
+    }
+
+    /// Every variant's `Display` and `Debug` name its code and give its value: eight hex digits
+    /// for `NTE_*` and unknown codes, decimal for `ERROR_*`.
+    #[test]
+    fn display_and_debug_say_the_code() {
+        let mut errors: Vec<Error> = ALL_CODES.iter().map(|&c| Error::from_code(c)).collect();
+        errors.push(Error::from_code(0x8009_0023));
+        errors.push(Error::from_code(0xdead_beef));
+        errors.push(Error::from_code(9999));
+        errors.push(Error::from(io::Error::other("disk on fire")));
+        errors.push(Error::from(io::Error::from(
+            io::ErrorKind::PermissionDenied,
+        )));
+        assert_eq!(ALL_CODES.len(), 49);
+        let mut failures = Vec::new();
+        for err in &errors {
+            let code = err.code();
+            let (display, debug) = (err.to_string(), format!("{err:?}"));
+            let value = match err.windows_name() {
+                Some(name) if name.starts_with("ERROR_") => code.to_string(),
+                _ => format!("0x{code:08x}"),
+            };
+            let suffix = match err.windows_name() {
+                Some(name) => format!(" ({name}, {value})"),
+                None => format!(" ({value})"),
+            };
+            let text = display.strip_suffix(&suffix);
+            if text.is_none_or(|t| t.is_empty() || t != t.to_lowercase() || t.ends_with('.')) {
+                failures.push(format!("Display {display:?} is not `text{suffix}`"));
+            }
+            let fields = match err.windows_name() {
+                Some(name) => format!("({name}, {value}"),
+                None => format!("({value}"),
+            };
+            if !debug.contains(&fields) || !debug.ends_with(')') {
+                failures.push(format!("Debug {debug:?} lacks `{fields}`"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        let io = Error::from(io::Error::other("disk on fire"));
+        assert_eq!(
+            format!("{io:?}"),
+            format!(
+                "Io(NTE_FAIL, 0x80090020, {:?})",
+                io::Error::other("disk on fire")
+            )
+        );
+        assert_eq!(io.to_string(), "key store i/o error (NTE_FAIL, 0x80090020)");
+        assert_eq!(
+            format!("{:?}", Error::BadData),
+            "BadData(NTE_BAD_DATA, 0x80090005)"
+        );
+        assert_eq!(
+            format!("{:#?}", Error::BadSignature),
+            "BadSignature(\n    NTE_BAD_SIGNATURE,\n    0x80090006,\n)"
+        );
+        assert_eq!(
+            format!("{:?}", Error::from_code(5)),
+            "AccessDenied(ERROR_ACCESS_DENIED, 5)"
+        );
     }
 }
