@@ -51,6 +51,7 @@ pub enum KeySet {
     /// The user's containers (the default).
     User,
     /// The machine's containers (`CRYPT_MACHINE_KEYSET`).
+    #[doc(alias = "CRYPT_MACHINE_KEYSET")]
     Machine,
 }
 
