@@ -7,12 +7,17 @@
 use std::fmt;
 
 /// Defines an open newtype over `u32`: the name, value and Windows name of each constant live on
-/// one line.
+/// one line, `NAME = value, "WINDOWS_NAME";`, with any other Windows names for the same value
+/// after it (`SHA1 = 0x8004, "CALG_SHA1", "CALG_SHA";`).
+///
+/// The first Windows name is what `Debug` and `windows_name` give; every Windows name becomes a
+/// `#[doc(alias)]`, so docs.rs search finds the constant by it. (rustc rejects an alias equal
+/// to the item's own name, so a constant named exactly as in Windows belongs outside the table.)
 macro_rules! open_newtype {
     (
         $(#[$meta:meta])*
         pub struct $name:ident;
-        $( $(#[$cmeta:meta])* $konst:ident = $value:literal, $win:literal; )*
+        $( $(#[$cmeta:meta])* $konst:ident = $value:literal, $win:literal $(, $alias:literal)*; )*
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,6 +27,8 @@ macro_rules! open_newtype {
             $(
                 $(#[$cmeta])*
                 #[doc = concat!("Windows: `", $win, "` (`", stringify!($value), "`).")]
+                #[doc(alias = $win)]
+                $(#[doc(alias = $alias)])*
                 pub const $konst: Self = Self($value);
             )*
 
@@ -71,18 +78,20 @@ macro_rules! open_newtype {
 }
 
 /// Defines a closed enum of Windows values with `raw()` and `from_raw()`: each variant's name,
-/// value and documentation live on one line.
+/// value, documentation and Windows name(s) live on one line, `Variant = value, "WINDOWS_NAME";`
+/// (`Variant = value;` for a value Windows has no name for). Every Windows name becomes a
+/// `#[doc(alias)]` of the variant.
 macro_rules! windows_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident ($what:literal) {
-            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )*
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal $(, $win:literal)*; )*
         }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum $name {
-            $( $(#[$vmeta])* $variant = $value, )*
+            $( $(#[$vmeta])* $(#[doc(alias = $win)])* $variant = $value, )*
         }
 
         impl $name {
@@ -159,7 +168,7 @@ open_newtype! {
     /// MD5, 16-byte hash.
     MD5 = 0x8003, "CALG_MD5";
     /// SHA-1, 20-byte hash (`CALG_SHA` and `CALG_SHA1` are the same value).
-    SHA1 = 0x8004, "CALG_SHA1";
+    SHA1 = 0x8004, "CALG_SHA1", "CALG_SHA";
     /// CBC-MAC with a block-cipher key.
     MAC = 0x8005, "CALG_MAC";
     /// MD5 ‖ SHA-1 (36 bytes) for SSL3 signatures; its value is set, never hashed.

@@ -32,20 +32,20 @@ windows_enum! {
     #[non_exhaustive]
     pub enum BlobType ("`bType`") {
         /// `SIMPLEBLOB` (1): a session key wrapped with an RSA key-exchange public key.
-        SimpleBlob = 1,
+        SimpleBlob = 1, "SIMPLEBLOB";
         /// `PUBLICKEYBLOB` (6): an RSA public key ("RSA1").
-        PublicKeyBlob = 6,
+        PublicKeyBlob = 6, "PUBLICKEYBLOB";
         /// `PRIVATEKEYBLOB` (7): an RSA key pair ("RSA2").
-        PrivateKeyBlob = 7,
+        PrivateKeyBlob = 7, "PRIVATEKEYBLOB";
         /// `PLAINTEXTKEYBLOB` (8): a session key in the clear.
-        PlaintextKeyBlob = 8,
+        PlaintextKeyBlob = 8, "PLAINTEXTKEYBLOB";
         /// `OPAQUEKEYBLOB` (9): provider-specific; not supported by Microsoft's software
         /// providers.
-        OpaqueKeyBlob = 9,
+        OpaqueKeyBlob = 9, "OPAQUEKEYBLOB";
         /// `PUBLICKEYBLOBEX` (10).
-        PublicKeyBlobEx = 10,
+        PublicKeyBlobEx = 10, "PUBLICKEYBLOBEX";
         /// `SYMMETRICWRAPKEYBLOB` (11).
-        SymmetricWrapKeyBlob = 11,
+        SymmetricWrapKeyBlob = 11, "SYMMETRICWRAPKEYBLOB";
     }
 }
 

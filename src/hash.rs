@@ -400,7 +400,7 @@ impl<'p> Hash<'p> {
     }
 
     /// The algorithm (`HP_ALGID`).
-    #[doc(alias = "HP_ALGID")]
+    #[doc(alias = "HP_ALGID", alias = "CryptGetHashParam")]
     #[must_use]
     pub fn alg_id(&self) -> AlgId {
         self.alg
@@ -409,7 +409,7 @@ impl<'p> Hash<'p> {
     /// The size of the value in bytes (`HP_HASHSIZE`), available before any data. An HMAC has
     /// its inner hash's size once [`HmacInfo`] is set (0 before); a MAC has its cipher's block
     /// size.
-    #[doc(alias = "HP_HASHSIZE")]
+    #[doc(alias = "HP_HASHSIZE", alias = "CryptGetHashParam")]
     #[must_use]
     pub fn size(&self) -> usize {
         match &self.state {

@@ -32,22 +32,31 @@ bitflags! {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub struct KeyFlags: u32 {
         /// `CRYPT_EXPORTABLE`: the key may be exported in plaintext or private blobs.
+        #[doc(alias = "CRYPT_EXPORTABLE")]
         const EXPORTABLE = 0x0001;
         /// `CRYPT_USER_PROTECTED`: Windows would prompt before use; accepted, never prompts.
+        #[doc(alias = "CRYPT_USER_PROTECTED")]
         const USER_PROTECTED = 0x0002;
         /// `CRYPT_CREATE_SALT`: give an RC2/RC4 key a random (generate) or hash-derived salt.
+        #[doc(alias = "CRYPT_CREATE_SALT")]
         const CREATE_SALT = 0x0004;
         /// `CRYPT_UPDATE_KEY`.
+        #[doc(alias = "CRYPT_UPDATE_KEY")]
         const UPDATE_KEY = 0x0008;
         /// `CRYPT_NO_SALT`: no salt, even for a 40-bit key.
+        #[doc(alias = "CRYPT_NO_SALT")]
         const NO_SALT = 0x0010;
         /// `CRYPT_PREGEN`.
+        #[doc(alias = "CRYPT_PREGEN")]
         const PREGEN = 0x0040;
         /// `CRYPT_IPSEC_HMAC_KEY` (import only): a plaintext key of any length, for HMAC.
+        #[doc(alias = "CRYPT_IPSEC_HMAC_KEY")]
         const IPSEC_HMAC_KEY = 0x0100;
         /// `CRYPT_SERVER` (SChannel derivation).
+        #[doc(alias = "CRYPT_SERVER")]
         const SERVER = 0x0400;
         /// `CRYPT_ARCHIVABLE`.
+        #[doc(alias = "CRYPT_ARCHIVABLE")]
         const ARCHIVABLE = 0x4000;
         /// The key length field (bits 16..32); see [`KeyFlags::key_bits`].
         const KEY_BITS = 0xFFFF_0000;
@@ -73,22 +82,31 @@ bitflags! {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub struct KeyPermissions: u32 {
         /// `CRYPT_ENCRYPT`.
+        #[doc(alias = "CRYPT_ENCRYPT")]
         const ENCRYPT = 0x01;
         /// `CRYPT_DECRYPT`.
+        #[doc(alias = "CRYPT_DECRYPT")]
         const DECRYPT = 0x02;
         /// `CRYPT_EXPORT`.
+        #[doc(alias = "CRYPT_EXPORT")]
         const EXPORT = 0x04;
         /// `CRYPT_READ`.
+        #[doc(alias = "CRYPT_READ")]
         const READ = 0x08;
         /// `CRYPT_WRITE`.
+        #[doc(alias = "CRYPT_WRITE")]
         const WRITE = 0x10;
         /// `CRYPT_MAC`.
+        #[doc(alias = "CRYPT_MAC")]
         const MAC = 0x20;
         /// `CRYPT_EXPORT_KEY`.
+        #[doc(alias = "CRYPT_EXPORT_KEY")]
         const EXPORT_KEY = 0x40;
         /// `CRYPT_IMPORT_KEY`.
+        #[doc(alias = "CRYPT_IMPORT_KEY")]
         const IMPORT_KEY = 0x80;
         /// `CRYPT_ARCHIVE`.
+        #[doc(alias = "CRYPT_ARCHIVE")]
         const ARCHIVE = 0x100;
     }
 }
@@ -97,9 +115,9 @@ windows_enum! {
     /// Which key pair of a container (`dwKeySpec`).
     pub enum KeySpec ("`AT_*`") {
         /// `AT_KEYEXCHANGE` (1): the key-exchange pair.
-        Exchange = 1,
+        Exchange = 1, "AT_KEYEXCHANGE";
         /// `AT_SIGNATURE` (2): the signature pair.
-        Signature = 2,
+        Signature = 2, "AT_SIGNATURE";
     }
 }
 
@@ -108,20 +126,20 @@ windows_enum! {
     #[non_exhaustive]
     pub enum CipherMode ("`CRYPT_MODE_*`") {
         /// No mode: what a stream cipher (RC4) reports (`0`).
-        Stream = 0,
+        Stream = 0;
         /// `CRYPT_MODE_CBC` (1): cipher block chaining, the default for block ciphers.
-        Cbc = 1,
+        Cbc = 1, "CRYPT_MODE_CBC";
         /// `CRYPT_MODE_ECB` (2): electronic code book.
-        Ecb = 2,
+        Ecb = 2, "CRYPT_MODE_ECB";
         /// `CRYPT_MODE_OFB` (3): accepted by [`Key::set_mode`] as on Windows, but encryption and
         /// decryption then fail with `NTE_BAD_ALGID`: Microsoft's providers do not implement it.
-        Ofb = 3,
+        Ofb = 3, "CRYPT_MODE_OFB";
         /// `CRYPT_MODE_CFB` (4): cipher feedback with **8-bit** feedback, as Microsoft implements
         /// it.
-        Cfb = 4,
+        Cfb = 4, "CRYPT_MODE_CFB";
         /// `CRYPT_MODE_CTS` (5): ciphertext stealing; not implemented by Microsoft's providers
         /// (`NTE_BAD_ALGID` on use).
-        Cts = 5,
+        Cts = 5, "CRYPT_MODE_CTS";
     }
 }
 

@@ -91,14 +91,19 @@ bitflags! {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub struct AcquireFlags: u32 {
         /// `CRYPT_VERIFYCONTEXT`: an ephemeral context with no container.
+        #[doc(alias = "CRYPT_VERIFYCONTEXT")]
         const VERIFYCONTEXT = 0xF000_0000;
         /// `CRYPT_NEWKEYSET`: create the container.
+        #[doc(alias = "CRYPT_NEWKEYSET")]
         const NEWKEYSET = 0x0000_0008;
         /// `CRYPT_DELETEKEYSET`: delete the container (see [`Provider::delete_container`]).
+        #[doc(alias = "CRYPT_DELETEKEYSET")]
         const DELETEKEYSET = 0x0000_0010;
         /// `CRYPT_MACHINE_KEYSET`: use the machine's key set instead of the user's.
+        #[doc(alias = "CRYPT_MACHINE_KEYSET")]
         const MACHINE_KEYSET = 0x0000_0020;
         /// `CRYPT_SILENT`: never show UI. This crate never does; accepted and recorded.
+        #[doc(alias = "CRYPT_SILENT")]
         const SILENT = 0x0000_0040;
     }
 }
@@ -496,28 +501,28 @@ impl Provider {
     }
 
     /// The provider's name (`PP_NAME`), for example [`MS_STRONG_PROV`].
-    #[doc(alias = "PP_NAME")]
+    #[doc(alias = "PP_NAME", alias = "CryptGetProvParam")]
     #[must_use]
     pub fn name(&self) -> &'static str {
         self.ctx.csp.name
     }
 
     /// The provider type the context was acquired with (`PP_PROVTYPE`).
-    #[doc(alias = "PP_PROVTYPE")]
+    #[doc(alias = "PP_PROVTYPE", alias = "CryptGetProvParam")]
     #[must_use]
     pub fn prov_type(&self) -> ProviderType {
         self.ctx.prov_type
     }
 
     /// The open container's name as given (`PP_CONTAINER`); `None` for a verify context.
-    #[doc(alias = "PP_CONTAINER")]
+    #[doc(alias = "PP_CONTAINER", alias = "CryptGetProvParam")]
     #[must_use]
     pub fn container(&self) -> Option<&str> {
         self.ctx.container.as_ref().map(|c| c.name.as_str())
     }
 
     /// The key set (user or machine) this context works in (`PP_KEYSET_TYPE`).
-    #[doc(alias = "PP_KEYSET_TYPE")]
+    #[doc(alias = "PP_KEYSET_TYPE", alias = "CryptGetProvParam")]
     #[must_use]
     pub fn key_set(&self) -> KeySet {
         self.ctx.keyset
@@ -544,7 +549,7 @@ impl Provider {
     /// `NTE_BAD_KEYSET` for a verify context (it has no container); `NTE_FAIL`,
     /// `ERROR_ACCESS_DENIED` or `NTE_KEYSET_ENTRY_BAD` if the store's GUID file cannot be
     /// written or read.
-    #[doc(alias = "PP_UNIQUE_CONTAINER")]
+    #[doc(alias = "PP_UNIQUE_CONTAINER", alias = "CryptGetProvParam")]
     pub fn unique_container(&self) -> Result<String> {
         let open = self.ctx.container.as_ref().ok_or(Error::BadKeyset)?;
         Ok(format!(
@@ -561,7 +566,7 @@ impl Provider {
     ///
     /// `ERROR_ENVVAR_NOT_FOUND` when a verify context on the default store finds no store
     /// location; `ERROR_ACCESS_DENIED` or `NTE_FAIL` when the key set cannot be read.
-    #[doc(alias = "PP_ENUMCONTAINERS")]
+    #[doc(alias = "PP_ENUMCONTAINERS", alias = "CryptGetProvParam")]
     pub fn containers(&self) -> Result<Vec<String>> {
         match (&self.ctx.container, &self.ctx.verify_store) {
             (Some(open), _) => open.store.containers(self.ctx.keyset),

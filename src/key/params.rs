@@ -35,14 +35,14 @@ impl<'p> Key<'p> {
     }
 
     /// The feedback width of CFB mode in bits (`KP_MODE_BITS`): always 8.
-    #[doc(alias = "KP_MODE_BITS")]
+    #[doc(alias = "KP_MODE_BITS", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn mode_bits(&self) -> u32 {
         8
     }
 
     /// The padding scheme (`KP_PADDING`): always [`PKCS5_PADDING`].
-    #[doc(alias = "KP_PADDING")]
+    #[doc(alias = "KP_PADDING", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn padding(&self) -> u32 {
         PKCS5_PADDING
@@ -63,7 +63,7 @@ impl<'p> Key<'p> {
     }
 
     /// The initialisation vector (`KP_IV`): block-length bytes, zero by default; empty for RC4.
-    #[doc(alias = "KP_IV")]
+    #[doc(alias = "KP_IV", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn iv(&self) -> Vec<u8> {
         self.iv.clone()
@@ -84,7 +84,7 @@ impl<'p> Key<'p> {
     }
 
     /// The salt (`KP_SALT`): 11 zero bytes for a 40-bit RC2/RC4 key, empty for most keys.
-    #[doc(alias = "KP_SALT")]
+    #[doc(alias = "KP_SALT", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn salt(&self) -> Vec<u8> {
         self.salt.to_vec()
@@ -130,7 +130,7 @@ impl<'p> Key<'p> {
 
     /// The key length in bits (`KP_KEYLEN`), without salt. DES keys report their 64 stored bits
     /// and triple-DES keys 128 or 192.
-    #[doc(alias = "KP_KEYLEN")]
+    #[doc(alias = "KP_KEYLEN", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn key_bits(&self) -> u32 {
         match &self.rsa {
@@ -142,7 +142,7 @@ impl<'p> Key<'p> {
     /// RC2's effective key length in bits (`KP_EFFECTIVE_KEYLEN`), by default the key length
     /// (40 on the Base provider for keys longer than it allows); the key length for other
     /// algorithms.
-    #[doc(alias = "KP_EFFECTIVE_KEYLEN")]
+    #[doc(alias = "KP_EFFECTIVE_KEYLEN", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn effective_key_bits(&self) -> u32 {
         if self.alg == AlgId::RC2 {
@@ -183,7 +183,7 @@ impl<'p> Key<'p> {
     }
 
     /// The algorithm (`KP_ALGID`).
-    #[doc(alias = "KP_ALGID")]
+    #[doc(alias = "KP_ALGID", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn alg_id(&self) -> AlgId {
         self.alg
@@ -191,7 +191,7 @@ impl<'p> Key<'p> {
 
     /// The block length in bits (`KP_BLOCKLEN`): 64 for RC2 and DES, 128 for AES, 0 for RC4,
     /// the modulus length for RSA keys.
-    #[doc(alias = "KP_BLOCKLEN")]
+    #[doc(alias = "KP_BLOCKLEN", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn block_bits(&self) -> u32 {
         match &self.rsa {
@@ -201,7 +201,7 @@ impl<'p> Key<'p> {
     }
 
     /// The key's permissions (`KP_PERMISSIONS`): `0x3B`, plus `CRYPT_EXPORT` when exportable.
-    #[doc(alias = "KP_PERMISSIONS")]
+    #[doc(alias = "KP_PERMISSIONS", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn permissions(&self) -> KeyPermissions {
         self.permissions

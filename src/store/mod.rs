@@ -51,6 +51,7 @@ pub enum KeySet {
     /// The user's containers (the default).
     User,
     /// The machine's containers (`CRYPT_MACHINE_KEYSET`).
+    #[doc(alias = "CRYPT_MACHINE_KEYSET")]
     Machine,
 }
 
@@ -197,7 +198,7 @@ impl KeyStore {
     /// # Errors
     ///
     /// `ERROR_ACCESS_DENIED` or `NTE_FAIL` when the key set directory cannot be read.
-    #[doc(alias = "PP_ENUMCONTAINERS")]
+    #[doc(alias = "PP_ENUMCONTAINERS", alias = "CryptGetProvParam")]
     pub fn containers(&self, keyset: KeySet) -> Result<Vec<String>> {
         match &*self.backend {
             Backend::File(store) => store.list(keyset),

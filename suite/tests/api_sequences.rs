@@ -286,7 +286,10 @@ mod docs {
             let err = Error::from_code(code);
             if let Some(name) = err.windows_name() {
                 known.insert(name);
-                variants.insert(format!("{err:?}"), name);
+                // `Debug` is `Variant(NAME, value)`.
+                let debug = format!("{err:?}");
+                let variant = debug.split('(').next().unwrap_or_default().to_owned();
+                variants.insert(variant, name);
             }
         }
         assert!(
