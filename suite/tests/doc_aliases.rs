@@ -99,7 +99,7 @@ struct Source {
 impl Source {
     /// Reads `src/**/*.rs`.
     fn load() -> Source {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src");
         let mut paths = Vec::new();
         collect_rs(&root, &mut paths);
         paths.sort();
