@@ -152,6 +152,12 @@ open_newtype! {
     /// assert_eq!(AlgId::from_raw(0x1234).raw(), 0x1234);
     /// ```
     pub struct AlgId;
+    /// The container's key-exchange pair, as `CryptGenKey` takes it (the key is a
+    /// `CALG_RSA_KEYX` pair).
+    AT_KEYEXCHANGE = 1, "AT_KEYEXCHANGE";
+    /// The container's signature pair, as `CryptGenKey` takes it (the key is a
+    /// `CALG_RSA_SIGN` pair).
+    AT_SIGNATURE = 2, "AT_SIGNATURE";
     /// MD2, 16-byte hash.
     MD2 = 0x8001, "CALG_MD2";
     /// MD4, 16-byte hash.
@@ -294,6 +300,14 @@ mod tests {
         assert_eq!(format!("{alg:?}"), "AlgId(0xdead)");
         assert_eq!(u32::from(AlgId::from(0x6610)), 0x6610);
         assert_eq!(AlgId::from(0x6610), AlgId::AES_256);
+    }
+
+    #[test]
+    fn key_specs_are_alg_ids() {
+        assert_eq!(AlgId::AT_KEYEXCHANGE.raw(), 1);
+        assert_eq!(AlgId::AT_SIGNATURE.raw(), 2);
+        assert_eq!(format!("{:?}", AlgId::AT_KEYEXCHANGE), "AT_KEYEXCHANGE");
+        assert_eq!(format!("{:?}", AlgId::from_raw(2)), "AT_SIGNATURE");
     }
 
     #[test]

@@ -43,6 +43,11 @@ bitflags! {
         const NO_SALT = 0x0010;
         /// `CRYPT_PREGEN`.
         const PREGEN = 0x0040;
+        /// `CRYPT_OAEP` as `CryptImportKey` takes it: unwrap a `SIMPLEBLOB` with OAEP padding.
+        /// The same bit as [`PREGEN`](KeyFlags::PREGEN), and the same value as the raw
+        /// [`CRYPT_OAEP`](crate::CRYPT_OAEP) that `CryptEncrypt` and `CryptExportKey` take.
+        #[doc(alias = "CRYPT_OAEP")]
+        const OAEP = 0x0040;
         /// `CRYPT_IPSEC_HMAC_KEY` (import only): a plaintext key of any length, for HMAC.
         const IPSEC_HMAC_KEY = 0x0100;
         /// `CRYPT_SERVER` (SChannel derivation).
@@ -100,6 +105,17 @@ windows_enum! {
         Exchange = 1,
         /// `AT_SIGNATURE` (2): the signature pair.
         Signature = 2,
+    }
+}
+
+/// `CryptGenKey(AT_KEYEXCHANGE)` / `CryptGenKey(AT_SIGNATURE)`: the `ALG_ID` that names a
+/// key spec's slot ([`AlgId::AT_KEYEXCHANGE`], [`AlgId::AT_SIGNATURE`]).
+impl From<KeySpec> for AlgId {
+    fn from(spec: KeySpec) -> AlgId {
+        match spec {
+            KeySpec::Exchange => AlgId::AT_KEYEXCHANGE,
+            KeySpec::Signature => AlgId::AT_SIGNATURE,
+        }
     }
 }
 
@@ -272,8 +288,10 @@ fn check_key_flags(flags: KeyFlags) -> Result<()> {
 impl Provider {
     /// Generates a random session key, or an RSA key pair (`CryptGenKey`).
     ///
-    /// **Key pairs**: `alg` `AT_KEYEXCHANGE` (1) or `CALG_RSA_KEYX` makes the container's
-    /// exchange pair, `AT_SIGNATURE` (2) or `CALG_RSA_SIGN` its signature pair, replacing any
+    /// **Key pairs**: `alg` [`AT_KEYEXCHANGE`](AlgId::AT_KEYEXCHANGE) (1) or `CALG_RSA_KEYX`
+    /// makes the container's exchange pair, [`AT_SIGNATURE`](AlgId::AT_SIGNATURE) (2) or
+    /// `CALG_RSA_SIGN` its signature pair (`AlgId::from(KeySpec::Exchange)` names a slot too),
+    /// replacing any
     /// pair in that slot. The pair is written to the container at once and atomically, so other
     /// contexts on it (in this process or another) see it through
     /// [`user_key`](Provider::user_key); a verify context keeps it in memory. The length is

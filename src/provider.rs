@@ -92,7 +92,10 @@ bitflags! {
         const VERIFYCONTEXT = 0xF000_0000;
         /// `CRYPT_NEWKEYSET`: create the container.
         const NEWKEYSET = 0x0000_0008;
-        /// `CRYPT_DELETEKEYSET`: delete the container (see [`Provider::delete_container`]).
+        /// `CRYPT_DELETEKEYSET`: to delete a container, use [`Provider::delete_container`].
+        ///
+        /// [`Provider::acquire`] refuses it (`NTE_BAD_FLAGS`), because a deletion returns no
+        /// context; `delete_container` takes these same flags with or without this bit.
         const DELETEKEYSET = 0x0000_0010;
         /// `CRYPT_MACHINE_KEYSET`: use the machine's key set instead of the user's.
         const MACHINE_KEYSET = 0x0000_0020;
@@ -263,7 +266,10 @@ pub struct Provider {
 }
 
 impl Provider {
-    /// Opens, creates, or (with `CRYPT_VERIFYCONTEXT`) makes without a container, a provider
+    /// Opens or creates a provider context (`CryptAcquireContext`); to delete a container
+    /// (`CRYPT_DELETEKEYSET`), use [`Provider::delete_container`] instead.
+    ///
+    /// It opens, creates, or (with `CRYPT_VERIFYCONTEXT`) makes without a container, a provider
     /// context, using the default key store ([`KeyStore::default_store`]).
     ///
     /// * `container`: the container name; `None` or `""` selects the default container (named
