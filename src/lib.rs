@@ -138,6 +138,10 @@ pub use hash::{
     HmacInfo,
 };
 pub use key::{CRYPT_OAEP, CipherMode, Key, KeyFlags, KeyPermissions, KeySpec, PKCS5_PADDING};
+pub use key::{
+    KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
+    KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX,
+};
 pub use provider::{
     AcquireFlags, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV,
     MS_STRONG_PROV, Provider, ReleaseFlags,

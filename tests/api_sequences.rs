@@ -2039,8 +2039,10 @@ impl<'p, 'o> World<'p, 'o> {
                 };
                 let iv = pattern(*len, 1);
                 let key = &mut self.keys[k];
+                // One block is read (none on RC4 and RSA keys, whose IV stays empty).
+                let block = key.iv().len();
                 if ctx.ok("Key::set_iv", key.set_iv(&iv))?.is_some() {
-                    ctx.ensure(key.iv() == iv, || {
+                    ctx.ensure(iv.get(..block) == Some(&key.iv()[..]), || {
                         format!(
                             "the IV does not read back\n  set {iv:?}, read {:?}",
                             key.iv()

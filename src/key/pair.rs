@@ -136,7 +136,16 @@ impl Provider {
         unwrap_key: Option<&Key<'_>>,
         flags: KeyFlags,
     ) -> Result<Key<'_>> {
-        let unwrap = unwrap_key.ok_or(Error::BadPublicKey)?;
+        // `hPubKey = 0`: the context's own exchange pair, as Microsoft's "Decrypting a File"
+        // sample relies on (Wine refuses it with NTE_BAD_PUBLIC_KEY).
+        let own;
+        let unwrap = match unwrap_key {
+            Some(key) => key,
+            None => {
+                own = self.user_key(KeySpec::Exchange)?;
+                &own
+            }
+        };
         let rsa = unwrap
             .rsa
             .as_deref()
