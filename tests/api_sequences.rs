@@ -2232,8 +2232,11 @@ impl<'p, 'o> World<'p, 'o> {
                     return Ok(Outcome::Skipped);
                 };
                 let hash = &mut self.hashes[h];
-                let value = pattern(len.unwrap_or_else(|| hash.size()), 9);
+                let size = hash.size();
+                let value = pattern(len.unwrap_or(size), 9);
                 if ctx.ok("Hash::set_value", hash.set_value(&value))?.is_some() {
+                    // The first `size` bytes are used, as Windows reads them.
+                    let value = value[..size].to_vec();
                     let read = ctx.ok("Hash::value", hash.value())?;
                     ctx.ensure(read.as_ref() == Some(&value), || {
                         format!(

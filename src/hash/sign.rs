@@ -53,8 +53,7 @@ impl Hash<'_> {
         if flags & !CRYPT_NOHASHOID != 0 {
             return Err(Error::BadFlags);
         }
-        let prefix = digest_info_prefix(self.alg).ok_or(Error::BadAlgId)?;
-        let key = self.prov.user_key(spec)?;
+        let (prefix, key) = self.signing_key(spec)?;
         let rsa = key.rsa().ok_or(Error::NoKey)?;
         let value = Zeroizing::new(self.value()?);
         rsa.sign(
@@ -65,6 +64,37 @@ impl Hash<'_> {
             },
             &value,
         )
+    }
+
+    /// The length in bytes of the signature [`sign`](Hash::sign) would make with the
+    /// container's pair for `spec`: its modulus length. The size query of `CryptSignHash`
+    /// (`pbSignature = NULL`); the hash is not finished.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, KeySpec, Provider, ProviderType};
+    ///
+    /// let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+    /// prov.gen_key(AlgId::AT_SIGNATURE, KeyFlags::empty().with_key_bits(512))?;
+    /// let mut hash = prov.create_hash(AlgId::SHA1, None)?;
+    /// assert_eq!(hash.signature_len(KeySpec::Signature)?, 64);
+    /// hash.hash_data(b"still hashing")?;
+    /// assert_eq!(hash.sign(KeySpec::Signature, 0)?.len(), 64);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_BAD_ALGID`: a hash that cannot be signed (`CALG_MAC`, `CALG_HMAC`);
+    /// * `NTE_NO_KEY`: the container has no pair for `spec`;
+    /// * the errors of [`Provider::user_key`](crate::Provider::user_key).
+    #[doc(
+        alias = "CryptSignHash",
+        alias = "CryptSignHashW",
+        alias = "CryptSignHashA"
+    )]
+    pub fn signature_len(&self, spec: KeySpec) -> Result<usize> {
+        let (_, key) = self.signing_key(spec)?;
+        key.rsa().map(|rsa| rsa.len()).ok_or(Error::NoKey)
     }
 
     /// Checks a signature of the hash value against `public_key` (`CryptVerifySignature`).
@@ -113,5 +143,14 @@ impl Hash<'_> {
         } else {
             Err(Error::BadSignature)
         }
+    }
+}
+
+impl<'p> Hash<'p> {
+    /// What signing with `spec` checks before it reads the value: a hash with a DigestInfo
+    /// (`NTE_BAD_ALGID`), and the container's pair for `spec`.
+    fn signing_key(&self, spec: KeySpec) -> Result<(&'static [u8], Key<'p>)> {
+        let prefix = digest_info_prefix(self.alg).ok_or(Error::BadAlgId)?;
+        Ok((prefix, self.prov.user_key(spec)?))
     }
 }
