@@ -147,6 +147,11 @@ pub use provider::{
     AcquireFlags, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV,
     MS_STRONG_PROV, Provider, ReleaseFlags,
 };
+pub use provider::{
+    CRYPT_FIRST, CRYPT_NEXT, PP_CLIENT_HWND, PP_CONTAINER, PP_ENUMCONTAINERS, PP_IMPTYPE,
+    PP_KEYSET_TYPE, PP_KEYSPEC, PP_KEYSTORAGE, PP_KEYX_KEYSIZE_INC, PP_NAME, PP_PROVTYPE,
+    PP_SIG_KEYSIZE_INC, PP_UNIQUE_CONTAINER, PP_VERSION,
+};
 pub use rsa::Pkcs1Rejection;
 pub use store::{KeySet, KeyStore};
 pub use zeroize::Zeroizing;

@@ -1,5 +1,7 @@
 //! Provider contexts (`HCRYPTPROV`): acquiring, sharing and releasing them.
 
+mod params;
+
 use std::sync::{Arc, Mutex};
 
 use bitflags::bitflags;
@@ -9,6 +11,11 @@ use crate::error::{Error, Result};
 use crate::rsa::RsaKey;
 use crate::store::format::{Slot, validate_name};
 use crate::store::{KeySet, KeyStore};
+pub use params::{
+    CRYPT_FIRST, CRYPT_NEXT, PP_CLIENT_HWND, PP_CONTAINER, PP_ENUMCONTAINERS, PP_IMPTYPE,
+    PP_KEYSET_TYPE, PP_KEYSPEC, PP_KEYSTORAGE, PP_KEYX_KEYSIZE_INC, PP_NAME, PP_PROVTYPE,
+    PP_SIG_KEYSIZE_INC, PP_UNIQUE_CONTAINER, PP_VERSION,
+};
 
 /// `MS_DEF_PROV`: the Base provider (export-grade key lengths, `PROV_RSA_FULL`).
 pub const MS_DEF_PROV: &str = "Microsoft Base Cryptographic Provider v1.0";
@@ -178,6 +185,8 @@ pub(crate) struct Context {
     /// The last key pair parsed from each slot, reused while the slot's bytes are unchanged, so
     /// that signing does not rebuild the private key every time.
     pair_cache: Mutex<[Option<CachedPair>; 2]>,
+    /// The `PP_ENUMCONTAINERS` cursor: the index of the next name to return.
+    enum_cursor: Mutex<usize>,
 }
 
 /// A slot's bytes and the key pair parsed from them.
@@ -498,10 +507,15 @@ impl Provider {
     /// location; `ERROR_ACCESS_DENIED` or `NTE_FAIL` when the key set cannot be read.
     #[doc(alias = "PP_ENUMCONTAINERS")]
     pub fn containers(&self) -> Result<Vec<String>> {
+        self.containers_in(self.ctx.keyset)
+    }
+
+    /// The containers of `keyset` in this context's store.
+    fn containers_in(&self, keyset: KeySet) -> Result<Vec<String>> {
         match (&self.ctx.container, &self.ctx.verify_store) {
-            (Some(open), _) => open.store.containers(self.ctx.keyset),
-            (None, Some(store)) => store.containers(self.ctx.keyset),
-            (None, None) => KeyStore::default_store()?.containers(self.ctx.keyset),
+            (Some(open), _) => open.store.containers(keyset),
+            (None, Some(store)) => store.containers(keyset),
+            (None, None) => KeyStore::default_store()?.containers(keyset),
         }
     }
 
@@ -551,6 +565,7 @@ impl Context {
             verify_store,
             ephemeral: Mutex::new([None, None]),
             pair_cache: Mutex::new([None, None]),
+            enum_cursor: Mutex::new(0),
         }
     }
 }
