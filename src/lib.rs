@@ -62,10 +62,11 @@
 //! | `CryptGenRandom` | [`Provider::gen_random`] |
 //! | `CryptGetProvParam(PP_NAME / PP_CONTAINER / PP_PROVTYPE / PP_KEYSET_TYPE)` | [`Provider::name`], [`Provider::container`], [`Provider::prov_type`], [`Provider::key_set`] |
 //! | `CryptGetProvParam(PP_UNIQUE_CONTAINER / PP_ENUMCONTAINERS)` | [`Provider::unique_container`], [`Provider::containers`] |
+//! | `CryptGetProvParam` / `CryptSetProvParam` by id | [`Provider::param`] / [`Provider::set_param`] |
 //! | `CryptCreateHash` | [`Provider::create_hash`] |
 //! | `CryptHashData` | [`Hash::hash_data`], [`Hash::hash_data_with_flags`], or [`std::io::Write`] |
 //! | `CryptGetHashParam(HP_HASHVAL / HP_ALGID / HP_HASHSIZE)` | [`Hash::value`], [`Hash::alg_id`], [`Hash::size`]; raw ids: [`Hash::param`] |
-//! | `CryptSetHashParam(HP_HASHVAL / HP_HMAC_INFO)` | [`Hash::set_value`], [`Hash::set_hmac_info`] with [`HmacInfo`] |
+//! | `CryptSetHashParam(HP_HASHVAL / HP_HMAC_INFO)` | [`Hash::set_value`], [`Hash::set_hmac_info`] with [`HmacInfo`]; raw ids: [`Hash::set_param`] |
 //! | `CryptHashSessionKey` | [`Hash::hash_session_key`] |
 //! | `CryptDuplicateHash` | [`Hash::duplicate`] |
 //! | `CryptDestroyHash` | [`Hash::destroy`], or drop |
@@ -73,13 +74,14 @@
 //! | `CryptGetUserKey` | [`Provider::user_key`] |
 //! | `CryptDeriveKey` | [`Provider::derive_key`] |
 //! | `CryptImportKey` / `CryptExportKey` (`PLAINTEXTKEYBLOB`, `SIMPLEBLOB`, `PUBLICKEYBLOB`, `PRIVATEKEYBLOB`) | [`Provider::import_key`] / [`Key::export`] |
-//! | `CryptSignHash` | [`Hash::sign`] |
+//! | `CryptSignHash` | [`Hash::sign`]; size query: [`Hash::signature_len`] |
 //! | `CryptVerifySignature` | [`Hash::verify_signature`] |
 //! | `CryptEncrypt` | [`Key::encrypt`]; with `hHash`/`dwFlags`: [`Key::encrypt_with`]; caller's buffer: [`Key::encrypt_in_place`]; size query: [`Key::encrypted_len`] |
 //! | `CryptDecrypt` | [`Key::decrypt`]; with `hHash`/`dwFlags`: [`Key::decrypt_with`]; caller's buffer: [`Key::decrypt_in_place`] |
 //! | `CryptGetKeyParam` / `CryptSetKeyParam` `KP_MODE`, `KP_IV`, `KP_PADDING`, `KP_MODE_BITS` | [`Key::mode`] / [`Key::set_mode`], [`Key::iv`] / [`Key::set_iv`], [`Key::padding`] / [`Key::set_padding`], [`Key::mode_bits`] |
 //! | `KP_SALT`, `KP_SALT_EX` | [`Key::salt`] / [`Key::set_salt`], [`Key::set_salt_ex`] |
 //! | `KP_KEYLEN`, `KP_EFFECTIVE_KEYLEN`, `KP_BLOCKLEN`, `KP_ALGID`, `KP_PERMISSIONS` | [`Key::key_bits`], [`Key::effective_key_bits`] / [`Key::set_effective_key_bits`], [`Key::block_bits`], [`Key::alg_id`], [`Key::permissions`] / [`Key::set_permissions`] |
+//! | `CryptGetKeyParam` / `CryptSetKeyParam` by id | [`Key::param`] / [`Key::set_param`] |
 //! | `CryptDuplicateKey` | [`Key::duplicate`] |
 //! | `CryptDestroyKey` | [`Key::destroy`], or drop |
 //!

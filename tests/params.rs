@@ -14,8 +14,8 @@ use cryptoapi::{
     KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS, KP_PADDING, KP_PERMISSIONS,
     KP_SALT, KP_SALT_EX, Key, KeyFlags, KeySet, KeySpec, KeyStore, MS_DEF_PROV, PP_CLIENT_HWND,
     PP_CONTAINER, PP_ENUMCONTAINERS, PP_IMPTYPE, PP_KEYSET_TYPE, PP_KEYSPEC, PP_KEYSTORAGE,
-    PP_KEYX_KEYSIZE_INC, PP_NAME, PP_PROVTYPE, PP_SIG_KEYSIZE_INC, PP_UNIQUE_CONTAINER,
-    PP_VERSION, Provider, ProviderType, ReleaseFlags,
+    PP_KEYX_KEYSIZE_INC, PP_NAME, PP_PROVTYPE, PP_SIG_KEYSIZE_INC, PP_UNIQUE_CONTAINER, PP_VERSION,
+    Provider, ProviderType, ReleaseFlags,
 };
 
 mod common;
@@ -219,10 +219,7 @@ fn empty_arguments_are_invalid_parameter_where_advapi32_checks_them() {
     prov.set_param(0, &[1, 0, 0, 0], PP_CLIENT_HWND).unwrap();
     // CryptVerifySignature checks no length in advapi32: the provider's NTE_BAD_SIGNATURE.
     let pair = prov.gen_key(AlgId::AT_SIGNATURE, PAIR).unwrap();
-    assert_eq!(
-        err_code(hash.verify_signature(&[], &pair, 0)),
-        0x8009_0006
-    );
+    assert_eq!(err_code(hash.verify_signature(&[], &pair, 0)), 0x8009_0006);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,7 +335,10 @@ fn raw_key_setters_reach_the_typed_rules() {
     assert_eq!(err_code(key.set_param(KP_MODE, &dword(9), 0)), NTE_BAD_DATA);
     assert_eq!(err_code(key.set_param(KP_MODE, &[1, 0], 0)), NTE_BAD_DATA);
     key.set_param(KP_PADDING, &dword(1), 0).unwrap();
-    assert_eq!(err_code(key.set_param(KP_PADDING, &dword(2), 0)), NTE_BAD_DATA);
+    assert_eq!(
+        err_code(key.set_param(KP_PADDING, &dword(2), 0)),
+        NTE_BAD_DATA
+    );
     key.set_param(KP_MODE_BITS, &dword(64), 0).unwrap();
     assert_eq!(key.mode_bits(), 8);
     key.set_param(KP_EFFECTIVE_KEYLEN, &dword(64), 0).unwrap();
@@ -385,8 +385,14 @@ fn raw_hash_params_equal_the_typed_ones() {
         err_code(ssl3.set_param(HP_HASHVAL, &value[..35], 0)),
         0x8009_0004
     );
-    assert_eq!(err_code(ssl3.set_param(HP_HASHVAL, &value, 2)), NTE_BAD_FLAGS);
-    assert_eq!(err_code(ssl3.set_param(HP_ALGID, &dword(1), 0)), NTE_BAD_TYPE);
+    assert_eq!(
+        err_code(ssl3.set_param(HP_HASHVAL, &value, 2)),
+        NTE_BAD_FLAGS
+    );
+    assert_eq!(
+        err_code(ssl3.set_param(HP_ALGID, &dword(1), 0)),
+        NTE_BAD_TYPE
+    );
 
     // HP_HMAC_INFO set through the raw form gives the typed route's HMAC.
     let key = prov.gen_key(AlgId::RC2, KeyFlags::empty()).unwrap();
@@ -405,7 +411,10 @@ fn raw_hash_params_equal_the_typed_ones() {
         err_code(bad.set_param(HP_HMAC_INFO, &truncated, 0)),
         NTE_BAD_DATA
     );
-    assert_eq!(err_code(bad.set_param(HP_HMAC_INFO, &[5; 11], 0)), NTE_BAD_DATA);
+    assert_eq!(
+        err_code(bad.set_param(HP_HMAC_INFO, &[5; 11], 0)),
+        NTE_BAD_DATA
+    );
     assert_eq!(HmacInfo::from_bytes(&info.to_bytes()).unwrap(), info);
 }
 
@@ -532,7 +541,10 @@ fn signature_len_equals_the_signature() {
     // A hash sign() refuses, the query refuses the same way.
     let key = prov.gen_key(AlgId::AES_128, KeyFlags::empty()).unwrap();
     let mac = prov.create_hash(AlgId::MAC, Some(&key)).unwrap();
-    assert_eq!(err_code(mac.signature_len(KeySpec::Signature)), NTE_BAD_ALGID);
+    assert_eq!(
+        err_code(mac.signature_len(KeySpec::Signature)),
+        NTE_BAD_ALGID
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,9 +556,7 @@ fn key_spec_alg_ids_generate_pairs() {
     let prov = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
     let exchange = prov.gen_key(AlgId::AT_KEYEXCHANGE, PAIR).unwrap();
     assert_eq!(exchange.alg_id(), AlgId::RSA_KEYX);
-    let signature = prov
-        .gen_key(AlgId::from(KeySpec::Signature), PAIR)
-        .unwrap();
+    let signature = prov.gen_key(AlgId::from(KeySpec::Signature), PAIR).unwrap();
     assert_eq!(signature.alg_id(), AlgId::RSA_SIGN);
     assert_eq!(AlgId::from(KeySpec::Exchange), AlgId::AT_KEYEXCHANGE);
     assert_eq!(format!("{:?}", AlgId::AT_SIGNATURE), "AT_SIGNATURE");
@@ -557,10 +567,16 @@ fn key_spec_alg_ids_generate_pairs() {
         .export(Some(&exchange), BlobType::SimpleBlob, cryptoapi::CRYPT_OAEP)
         .unwrap();
     let imported = prov
-        .import_key(&blob, Some(&exchange), KeyFlags::OAEP | KeyFlags::EXPORTABLE)
+        .import_key(
+            &blob,
+            Some(&exchange),
+            KeyFlags::OAEP | KeyFlags::EXPORTABLE,
+        )
         .unwrap();
     assert_eq!(
-        imported.export(None, BlobType::PlaintextKeyBlob, 0).unwrap(),
+        imported
+            .export(None, BlobType::PlaintextKeyBlob, 0)
+            .unwrap(),
         session.export(None, BlobType::PlaintextKeyBlob, 0).unwrap()
     );
     assert_eq!(KeyFlags::OAEP.bits(), cryptoapi::CRYPT_OAEP);
@@ -589,9 +605,7 @@ fn sample_duplicating_a_session_key() {
         .acquire(None, None, ProviderType::RSA_FULL, AcquireFlags::empty())
         .unwrap();
     // CryptGenKey(hCryptProv, CALG_RC4, 0, &hOriginalKey)
-    let mut h_original_key = h_crypt_prov
-        .gen_key(AlgId::RC4, KeyFlags::empty())
-        .unwrap();
+    let mut h_original_key = h_crypt_prov.gen_key(AlgId::RC4, KeyFlags::empty()).unwrap();
     // CryptDuplicateKey(hOriginalKey, NULL, 0, &hDuplicateKey)
     let h_duplicate_key = h_original_key.duplicate().unwrap();
     // dwMode = CRYPT_MODE_ECB; CryptSetKeyParam(hOriginalKey, KP_MODE, (BYTE*)&dwMode, 0)
