@@ -11,13 +11,15 @@ use std::fmt;
 /// after it (`SHA1 = 0x8004, "CALG_SHA1", "CALG_SHA";`).
 ///
 /// The first Windows name is what `Debug` and `windows_name` give; every Windows name becomes a
-/// `#[doc(alias)]`, so docs.rs search finds the constant by it. (rustc rejects an alias equal
-/// to the item's own name, so a constant named exactly as in Windows belongs outside the table.)
+/// `#[doc(alias)]`, so docs.rs search finds the constant by it. rustc rejects an alias equal
+/// to the item's own name, so constants named exactly as in Windows (`AT_KEYEXCHANGE`) go in a
+/// trailing `@same_name { NAME = value; ... }` block: their name is their Windows name.
 macro_rules! open_newtype {
     (
         $(#[$meta:meta])*
         pub struct $name:ident;
         $( $(#[$cmeta:meta])* $konst:ident = $value:literal, $win:literal $(, $alias:literal)*; )*
+        $( @same_name { $( $(#[$smeta:meta])* $skonst:ident = $svalue:literal; )* } )?
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,6 +33,11 @@ macro_rules! open_newtype {
                 $(#[doc(alias = $alias)])*
                 pub const $konst: Self = Self($value);
             )*
+            $($(
+                $(#[$smeta])*
+                #[doc = concat!("Windows: `", stringify!($skonst), "` (`", stringify!($svalue), "`).")]
+                pub const $skonst: Self = Self($svalue);
+            )*)?
 
             /// Wraps any raw value, known or not.
             #[must_use]
@@ -49,6 +56,7 @@ macro_rules! open_newtype {
             pub const fn windows_name(self) -> Option<&'static str> {
                 match self.0 {
                     $($value => Some($win),)*
+                    $($($svalue => Some(stringify!($skonst)),)*)?
                     _ => None,
                 }
             }
@@ -219,6 +227,14 @@ open_newtype! {
     TLS1_MASTER = 0x4C06, "CALG_TLS1_MASTER";
     /// SChannel encryption key.
     SCHANNEL_ENC_KEY = 0x4C07, "CALG_SCHANNEL_ENC_KEY";
+    @same_name {
+        /// The container's key-exchange pair, as `CryptGenKey` takes it (the key is a
+        /// `CALG_RSA_KEYX` pair).
+        AT_KEYEXCHANGE = 1;
+        /// The container's signature pair, as `CryptGenKey` takes it (the key is a
+        /// `CALG_RSA_SIGN` pair).
+        AT_SIGNATURE = 2;
+    }
 }
 
 /// Which Microsoft provider's rules apply. Strong and Enhanced differ only in salt behaviour and
@@ -303,6 +319,14 @@ mod tests {
         assert_eq!(format!("{alg:?}"), "AlgId(0xdead)");
         assert_eq!(u32::from(AlgId::from(0x6610)), 0x6610);
         assert_eq!(AlgId::from(0x6610), AlgId::AES_256);
+    }
+
+    #[test]
+    fn key_specs_are_alg_ids() {
+        assert_eq!(AlgId::AT_KEYEXCHANGE.raw(), 1);
+        assert_eq!(AlgId::AT_SIGNATURE.raw(), 2);
+        assert_eq!(format!("{:?}", AlgId::AT_KEYEXCHANGE), "AT_KEYEXCHANGE");
+        assert_eq!(format!("{:?}", AlgId::from_raw(2)), "AT_SIGNATURE");
     }
 
     #[test]

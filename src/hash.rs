@@ -28,6 +28,13 @@ pub const HP_ALGID: u32 = 0x1;
 pub const HP_HASHVAL: u32 = 0x2;
 /// `HP_HASHSIZE`: the value's size in bytes, for [`Hash::param`].
 pub const HP_HASHSIZE: u32 = 0x4;
+/// `HP_HMAC_INFO`: an HMAC's inner hash and pads, for [`Hash::set_param`] (raw form:
+/// [`HmacInfo::to_bytes`]).
+pub const HP_HMAC_INFO: u32 = 0x5;
+/// `HP_TLS1PRF_LABEL`: the label of a `CALG_TLS1PRF` hash, for [`Hash::set_param`].
+pub const HP_TLS1PRF_LABEL: u32 = 0x6;
+/// `HP_TLS1PRF_SEED`: the seed of a `CALG_TLS1PRF` hash, for [`Hash::set_param`].
+pub const HP_TLS1PRF_SEED: u32 = 0x7;
 /// Size of a `CALG_SSL3_SHAMD5` value: MD5 ‖ SHA-1.
 const SSL3_SHAMD5_LEN: usize = 36;
 
@@ -319,14 +326,15 @@ impl<'p> Hash<'p> {
     /// Sets the hash value and finishes the hash (`CryptSetHashParam(HP_HASHVAL)`), as done to
     /// load a `CALG_SSL3_SHAMD5` value (MD5 ‖ SHA-1 of the handshake) before signing.
     ///
+    /// As on Windows, which reads exactly [`size`](Hash::size) bytes from the buffer, `value`
+    /// may be longer: its first `size` bytes are used.
+    ///
     /// # Errors
     ///
-    /// `NTE_BAD_LEN` when `value` is not [`size`](Hash::size) bytes long.
+    /// `NTE_BAD_LEN` when `value` is shorter than [`size`](Hash::size) bytes.
     #[doc(alias = "CryptSetHashParam", alias = "HP_HASHVAL")]
     pub fn set_value(&mut self, value: &[u8]) -> Result<()> {
-        if value.len() != self.size() {
-            return Err(Error::BadLen);
-        }
+        let value = value.get(..self.size()).ok_or(Error::BadLen)?;
         self.value = Some(Value::new(value)?);
         Ok(())
     }
@@ -395,6 +403,57 @@ impl<'p> Hash<'p> {
                 .to_le_bytes()
                 .to_vec()),
             HP_HASHVAL => self.value(),
+            _ => Err(Error::BadType),
+        }
+    }
+
+    /// `CryptSetHashParam` by raw parameter id: `data` is what `pbData` points to.
+    ///
+    /// | id | data | as |
+    /// |---|---|---|
+    /// | [`HP_HASHVAL`] | at least [`size`](Hash::size) bytes; the first `size` are used | [`set_value`](Hash::set_value) |
+    /// | [`HP_HMAC_INFO`] | `HMAC_INFO` in this crate's raw form ([`HmacInfo::to_bytes`]) | [`set_hmac_info`](Hash::set_hmac_info) |
+    /// | [`HP_TLS1PRF_LABEL`], [`HP_TLS1PRF_SEED`] | the `CRYPT_DATA_BLOB`'s contents | accepted and unused |
+    ///
+    /// Windows' providers accept the TLS PRF label and seed on any hash and use them only in
+    /// a `CALG_TLS1PRF` hash, which only the SChannel provider makes; none of this crate's
+    /// providers does, so they are accepted and change nothing. Every other id (`HP_ALGID`
+    /// and `HP_HASHSIZE` are read-only) is answered `NTE_BAD_TYPE`.
+    ///
+    /// **Windows compatibility:** an empty `data` stands for a null `pbData`, which advapi32
+    /// refuses with `ERROR_INVALID_PARAMETER`; only the blob ids take an empty `data`.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, HmacInfo, KeyFlags, Provider, ProviderType, HP_HMAC_INFO};
+    /// let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+    /// let key = prov.gen_key(AlgId::RC2, KeyFlags::empty())?;
+    /// let mut hmac = prov.create_hash(AlgId::HMAC, Some(&key))?;
+    /// hmac.set_param(HP_HMAC_INFO, &HmacInfo::new(AlgId::SHA1).to_bytes(), 0)?;
+    /// assert_eq!(hmac.size(), 20);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// * `ERROR_INVALID_PARAMETER`: `data` is empty (checked first, as advapi32 does);
+    /// * `NTE_BAD_FLAGS`: `flags` is not 0;
+    /// * `NTE_BAD_TYPE`: an id this provider does not set;
+    /// * `NTE_BAD_DATA`: an `HP_HMAC_INFO` that is not in the raw form;
+    /// * the errors of [`set_value`](Hash::set_value) and of
+    ///   [`set_hmac_info`](Hash::set_hmac_info).
+    #[doc(alias = "CryptSetHashParam")]
+    pub fn set_param(&mut self, id: u32, data: &[u8], flags: u32) -> Result<()> {
+        let blob = matches!(id, HP_TLS1PRF_LABEL | HP_TLS1PRF_SEED);
+        if data.is_empty() && !blob {
+            return Err(Error::InvalidParameter);
+        }
+        if flags != 0 {
+            return Err(Error::BadFlags);
+        }
+        match id {
+            HP_HASHVAL => self.set_value(data),
+            HP_HMAC_INFO => self.set_hmac_info(&HmacInfo::from_bytes(data)?),
+            HP_TLS1PRF_LABEL | HP_TLS1PRF_SEED => Ok(()),
             _ => Err(Error::BadType),
         }
     }

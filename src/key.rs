@@ -21,7 +21,10 @@ use std::sync::Arc;
 use crate::rsa::{Pkcs1Rejection, RsaKey};
 pub(crate) use cipher::Engine;
 pub use crypt::CRYPT_OAEP;
-pub use params::PKCS5_PADDING;
+pub use params::{
+    KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
+    KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX, PKCS5_PADDING,
+};
 
 bitflags! {
     /// `dwFlags` of `CryptGenKey`, `CryptDeriveKey` and `CryptImportKey`.
@@ -49,6 +52,11 @@ bitflags! {
         /// `CRYPT_PREGEN`.
         #[doc(alias = "CRYPT_PREGEN")]
         const PREGEN = 0x0040;
+        /// `CRYPT_OAEP` as `CryptImportKey` takes it: unwrap a `SIMPLEBLOB` with OAEP padding.
+        /// The same bit as [`PREGEN`](KeyFlags::PREGEN), and the same value as the raw
+        /// [`CRYPT_OAEP`](crate::CRYPT_OAEP) that `CryptEncrypt` and `CryptExportKey` take.
+        #[doc(alias = "CRYPT_OAEP")]
+        const OAEP = 0x0040;
         /// `CRYPT_IPSEC_HMAC_KEY` (import only): a plaintext key of any length, for HMAC.
         #[doc(alias = "CRYPT_IPSEC_HMAC_KEY")]
         const IPSEC_HMAC_KEY = 0x0100;
@@ -118,6 +126,17 @@ windows_enum! {
         Exchange = 1, "AT_KEYEXCHANGE";
         /// `AT_SIGNATURE` (2): the signature pair.
         Signature = 2, "AT_SIGNATURE";
+    }
+}
+
+/// `CryptGenKey(AT_KEYEXCHANGE)` / `CryptGenKey(AT_SIGNATURE)`: the `ALG_ID` that names a
+/// key spec's slot ([`AlgId::AT_KEYEXCHANGE`], [`AlgId::AT_SIGNATURE`]).
+impl From<KeySpec> for AlgId {
+    fn from(spec: KeySpec) -> AlgId {
+        match spec {
+            KeySpec::Exchange => AlgId::AT_KEYEXCHANGE,
+            KeySpec::Signature => AlgId::AT_SIGNATURE,
+        }
     }
 }
 
@@ -290,8 +309,10 @@ fn check_key_flags(flags: KeyFlags) -> Result<()> {
 impl Provider {
     /// Generates a random session key, or an RSA key pair (`CryptGenKey`).
     ///
-    /// **Key pairs**: `alg` `AT_KEYEXCHANGE` (1) or `CALG_RSA_KEYX` makes the container's
-    /// exchange pair, `AT_SIGNATURE` (2) or `CALG_RSA_SIGN` its signature pair, replacing any
+    /// **Key pairs**: `alg` [`AT_KEYEXCHANGE`](AlgId::AT_KEYEXCHANGE) (1) or `CALG_RSA_KEYX`
+    /// makes the container's exchange pair, [`AT_SIGNATURE`](AlgId::AT_SIGNATURE) (2) or
+    /// `CALG_RSA_SIGN` its signature pair (`AlgId::from(KeySpec::Exchange)` names a slot too),
+    /// replacing any
     /// pair in that slot. The pair is written to the container at once and atomically, so other
     /// contexts on it (in this process or another) see it through
     /// [`user_key`](Provider::user_key); a verify context keeps it in memory. The length is
@@ -401,17 +422,25 @@ impl Provider {
     ///   names (`CALG_RSA_KEYX` / `AT_KEYEXCHANGE`: exchange; `CALG_RSA_SIGN` /
     ///   `AT_SIGNATURE`: signature), replacing the pair there. A private exponent cut short is
     ///   accepted, as on Windows. `CRYPT_EXPORTABLE` allows exporting it again.
-    /// * `SIMPLEBLOB`: a session key wrapped with an exchange public key; `unwrap_key` must be
-    ///   the matching exchange key pair. PKCS#1 v1.5 by default, OAEP with `CRYPT_OAEP`
-    ///   (`0x40`). Bad padding is answered as the unwrap key's
+    /// * `SIMPLEBLOB`: a session key wrapped with an exchange public key; `unwrap_key` is the
+    ///   matching exchange key pair or, with `None`, the context's own exchange pair (the
+    ///   container's, or the one a verify context generated or imported). PKCS#1 v1.5 by
+    ///   default, OAEP with [`KeyFlags::OAEP`] (`CRYPT_OAEP`, `0x40`). Bad padding is answered
+    ///   as the unwrap key's
     ///   [`pkcs1_rejection`](Key::pkcs1_rejection) says: by default with a pseudo-random key,
     ///   never an error (no padding oracle). The blob carries no salt: the key gets the default
     ///   one. An RC2 key longer than the provider allows is accepted, for decryption only.
     ///
     /// A buffer longer than the blob is accepted, as on Windows.
     ///
+    /// **Windows compatibility:** `unwrap_key = None` for a `SIMPLEBLOB` follows Microsoft's
+    /// "Decrypting a File" sample, which passes `hPubKey = 0` and relies on the context's
+    /// exchange pair; Wine's provider refuses that call with `NTE_BAD_PUBLIC_KEY`.
+    ///
     /// # Errors
     ///
+    /// * `ERROR_INVALID_PARAMETER`: an empty `blob` (advapi32 checks `dwDataLen` before the
+    ///   provider sees the call);
     /// * `NTE_BAD_DATA`: a blob shorter than its header or length fields, a version other than
     ///   2, non-zero reserved bytes, a wrong RSA magic, numbers that do not form a key, a key
     ///   length the provider does not take, or (with [`Pkcs1Rejection::Explicit`]) bad padding;
@@ -419,8 +448,13 @@ impl Provider {
     /// * `NTE_BAD_ALGID`: the blob's algorithm is not one this provider offers, or a private
     ///   blob names neither key-pair slot;
     /// * `NTE_BAD_FLAGS`: undefined flag bits;
-    /// * `NTE_BAD_PUBLIC_KEY`: a `SIMPLEBLOB` without an exchange key pair to unwrap it, or an
-    ///   `unwrap_key` given for a plaintext blob;
+    /// * `NTE_BAD_PUBLIC_KEY`: a `SIMPLEBLOB` whose `unwrap_key` is not an exchange key pair
+    ///   (a public key, a signature pair, a session key), or an `unwrap_key` given for a
+    ///   plaintext blob;
+    /// * `NTE_NO_KEY`: a `SIMPLEBLOB` with `unwrap_key = None` in a context without an exchange
+    ///   pair;
+    /// * for a `SIMPLEBLOB` with `unwrap_key = None`, the errors of reading the container's
+    ///   pair (`NTE_BAD_KEYSET`, `NTE_KEYSET_ENTRY_BAD`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`);
     /// * for `PRIVATEKEYBLOB` into a container, the errors of writing it (`NTE_BAD_KEYSET`,
     ///   `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`).
     #[doc(alias = "CryptImportKey")]
@@ -430,6 +464,9 @@ impl Provider {
         unwrap_key: Option<&Key<'_>>,
         flags: KeyFlags,
     ) -> Result<Key<'_>> {
+        if blob.is_empty() {
+            return Err(Error::InvalidParameter);
+        }
         check_key_flags(flags)?;
         let (header, body) = crate::blob::parse_header(blob)?;
         match BlobType::from_raw(u32::from(header.blob_type)) {

@@ -62,10 +62,11 @@
 //! | `CryptGenRandom` | [`Provider::gen_random`] |
 //! | `CryptGetProvParam(PP_NAME / PP_CONTAINER / PP_PROVTYPE / PP_KEYSET_TYPE)` | [`Provider::name`], [`Provider::container`], [`Provider::prov_type`], [`Provider::key_set`] |
 //! | `CryptGetProvParam(PP_UNIQUE_CONTAINER / PP_ENUMCONTAINERS)` | [`Provider::unique_container`], [`Provider::containers`] |
+//! | `CryptGetProvParam` / `CryptSetProvParam` by id | [`Provider::param`] / [`Provider::set_param`] |
 //! | `CryptCreateHash` | [`Provider::create_hash`] |
 //! | `CryptHashData` | [`Hash::hash_data`], [`Hash::hash_data_with_flags`], or [`std::io::Write`] |
 //! | `CryptGetHashParam(HP_HASHVAL / HP_ALGID / HP_HASHSIZE)` | [`Hash::value`], [`Hash::alg_id`], [`Hash::size`]; raw ids: [`Hash::param`] |
-//! | `CryptSetHashParam(HP_HASHVAL / HP_HMAC_INFO)` | [`Hash::set_value`], [`Hash::set_hmac_info`] with [`HmacInfo`] |
+//! | `CryptSetHashParam(HP_HASHVAL / HP_HMAC_INFO)` | [`Hash::set_value`], [`Hash::set_hmac_info`] with [`HmacInfo`]; raw ids: [`Hash::set_param`] |
 //! | `CryptHashSessionKey` | [`Hash::hash_session_key`] |
 //! | `CryptDuplicateHash` | [`Hash::duplicate`] |
 //! | `CryptDestroyHash` | [`Hash::destroy`], or drop |
@@ -73,13 +74,14 @@
 //! | `CryptGetUserKey` | [`Provider::user_key`] |
 //! | `CryptDeriveKey` | [`Provider::derive_key`] |
 //! | `CryptImportKey` / `CryptExportKey` (`PLAINTEXTKEYBLOB`, `SIMPLEBLOB`, `PUBLICKEYBLOB`, `PRIVATEKEYBLOB`) | [`Provider::import_key`] / [`Key::export`] |
-//! | `CryptSignHash` | [`Hash::sign`] |
+//! | `CryptSignHash` | [`Hash::sign`]; size query: [`Hash::signature_len`] |
 //! | `CryptVerifySignature` | [`Hash::verify_signature`] |
 //! | `CryptEncrypt` | [`Key::encrypt`]; with `hHash`/`dwFlags`: [`Key::encrypt_with`]; caller's buffer: [`Key::encrypt_in_place`]; size query: [`Key::encrypted_len`] |
 //! | `CryptDecrypt` | [`Key::decrypt`]; with `hHash`/`dwFlags`: [`Key::decrypt_with`]; caller's buffer: [`Key::decrypt_in_place`] |
 //! | `CryptGetKeyParam` / `CryptSetKeyParam` `KP_MODE`, `KP_IV`, `KP_PADDING`, `KP_MODE_BITS` | [`Key::mode`] / [`Key::set_mode`], [`Key::iv`] / [`Key::set_iv`], [`Key::padding`] / [`Key::set_padding`], [`Key::mode_bits`] |
 //! | `KP_SALT`, `KP_SALT_EX` | [`Key::salt`] / [`Key::set_salt`], [`Key::set_salt_ex`] |
 //! | `KP_KEYLEN`, `KP_EFFECTIVE_KEYLEN`, `KP_BLOCKLEN`, `KP_ALGID`, `KP_PERMISSIONS` | [`Key::key_bits`], [`Key::effective_key_bits`] / [`Key::set_effective_key_bits`], [`Key::block_bits`], [`Key::alg_id`], [`Key::permissions`] / [`Key::set_permissions`] |
+//! | `CryptGetKeyParam` / `CryptSetKeyParam` by id | [`Key::param`] / [`Key::set_param`] |
 //! | `CryptDuplicateKey` | [`Key::duplicate`] |
 //! | `CryptDestroyKey` | [`Key::destroy`], or drop |
 //!
@@ -137,10 +139,20 @@ pub use hash::{
     CRYPT_LITTLE_ENDIAN, CRYPT_NOHASHOID, CRYPT_USERDATA, HP_ALGID, HP_HASHSIZE, HP_HASHVAL, Hash,
     HmacInfo,
 };
+pub use hash::{HP_HMAC_INFO, HP_TLS1PRF_LABEL, HP_TLS1PRF_SEED};
 pub use key::{CRYPT_OAEP, CipherMode, Key, KeyFlags, KeyPermissions, KeySpec, PKCS5_PADDING};
+pub use key::{
+    KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
+    KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX,
+};
 pub use provider::{
     AcquireFlags, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV,
     MS_STRONG_PROV, Provider, ReleaseFlags,
+};
+pub use provider::{
+    CRYPT_FIRST, CRYPT_NEXT, PP_CLIENT_HWND, PP_CONTAINER, PP_ENUMCONTAINERS, PP_IMPTYPE,
+    PP_KEYSET_TYPE, PP_KEYSPEC, PP_KEYSTORAGE, PP_KEYX_KEYSIZE_INC, PP_NAME, PP_PROVTYPE,
+    PP_SIG_KEYSIZE_INC, PP_UNIQUE_CONTAINER, PP_VERSION,
 };
 pub use rsa::Pkcs1Rejection;
 pub use store::{KeySet, KeyStore};

@@ -1,5 +1,7 @@
 //! Provider contexts (`HCRYPTPROV`): acquiring, sharing and releasing them.
 
+mod params;
+
 use std::ops::Deref;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,6 +13,11 @@ use crate::error::{Error, Result};
 use crate::rsa::RsaKey;
 use crate::store::format::{Slot, validate_name};
 use crate::store::{KeySet, KeyStore};
+pub use params::{
+    CRYPT_FIRST, CRYPT_NEXT, PP_CLIENT_HWND, PP_CONTAINER, PP_ENUMCONTAINERS, PP_IMPTYPE,
+    PP_KEYSET_TYPE, PP_KEYSPEC, PP_KEYSTORAGE, PP_KEYX_KEYSIZE_INC, PP_NAME, PP_PROVTYPE,
+    PP_SIG_KEYSIZE_INC, PP_UNIQUE_CONTAINER, PP_VERSION,
+};
 
 /// `MS_DEF_PROV`: the Base provider (export-grade key lengths, `PROV_RSA_FULL`).
 pub const MS_DEF_PROV: &str = "Microsoft Base Cryptographic Provider v1.0";
@@ -96,7 +103,10 @@ bitflags! {
         /// `CRYPT_NEWKEYSET`: create the container.
         #[doc(alias = "CRYPT_NEWKEYSET")]
         const NEWKEYSET = 0x0000_0008;
-        /// `CRYPT_DELETEKEYSET`: delete the container (see [`Provider::delete_container`]).
+        /// `CRYPT_DELETEKEYSET`: to delete a container, use [`Provider::delete_container`].
+        ///
+        /// [`Provider::acquire`] refuses it (`NTE_BAD_FLAGS`), because a deletion returns no
+        /// context; `delete_container` takes these same flags with or without this bit.
         #[doc(alias = "CRYPT_DELETEKEYSET")]
         const DELETEKEYSET = 0x0000_0010;
         /// `CRYPT_MACHINE_KEYSET`: use the machine's key set instead of the user's.
@@ -186,6 +196,8 @@ pub(crate) struct Context {
     /// The last key pair parsed from each slot, reused while the slot's bytes are unchanged, so
     /// that signing does not rebuild the private key every time.
     pair_cache: Mutex<[Option<CachedPair>; 2]>,
+    /// The `PP_ENUMCONTAINERS` cursor: the index of the next name to return.
+    enum_cursor: Mutex<usize>,
 }
 
 /// A slot's bytes and the key pair parsed from them.
@@ -337,7 +349,10 @@ impl Deref for ProvRef<'_> {
 }
 
 impl Provider {
-    /// Opens, creates, or (with `CRYPT_VERIFYCONTEXT`) makes without a container, a provider
+    /// Opens or creates a provider context (`CryptAcquireContext`); to delete a container
+    /// (`CRYPT_DELETEKEYSET`), use [`Provider::delete_container`] instead.
+    ///
+    /// It opens, creates, or (with `CRYPT_VERIFYCONTEXT`) makes without a container, a provider
     /// context, using the default key store ([`KeyStore::default_store`]).
     ///
     /// * `container`: the container name; `None` or `""` selects the default container (named
@@ -568,10 +583,15 @@ impl Provider {
     /// location; `ERROR_ACCESS_DENIED` or `NTE_FAIL` when the key set cannot be read.
     #[doc(alias = "PP_ENUMCONTAINERS", alias = "CryptGetProvParam")]
     pub fn containers(&self) -> Result<Vec<String>> {
+        self.containers_in(self.ctx.keyset)
+    }
+
+    /// The containers of `keyset` in this context's store.
+    fn containers_in(&self, keyset: KeySet) -> Result<Vec<String>> {
         match (&self.ctx.container, &self.ctx.verify_store) {
-            (Some(open), _) => open.store.containers(self.ctx.keyset),
-            (None, Some(store)) => store.containers(self.ctx.keyset),
-            (None, None) => KeyStore::default_store()?.containers(self.ctx.keyset),
+            (Some(open), _) => open.store.containers(keyset),
+            (None, Some(store)) => store.containers(keyset),
+            (None, None) => KeyStore::default_store()?.containers(keyset),
         }
     }
 
@@ -633,6 +653,7 @@ impl Context {
             handles: AtomicUsize::new(1),
             ephemeral: Mutex::new([None, None]),
             pair_cache: Mutex::new([None, None]),
+            enum_cursor: Mutex::new(0),
         }
     }
 }

@@ -64,7 +64,58 @@ impl HmacInfo {
     pub fn hash_alg(&self) -> AlgId {
         self.hash_alg
     }
+
+    /// The raw form [`Hash::set_param`](crate::Hash::set_param) takes for `HP_HMAC_INFO`.
+    ///
+    /// Windows' `HMAC_INFO` holds pointers to its pad strings, which a byte buffer cannot
+    /// carry, so this crate's raw form puts the strings after the structure's numbers:
+    /// `HashAlgid`, `cbInnerString` and `cbOuterString` as little-endian DWORDs (12 bytes),
+    /// then the `cbInnerString` inner bytes, then the `cbOuterString` outer bytes.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, HmacInfo};
+    /// let raw = HmacInfo::with_pads(AlgId::SHA1, &[0x36; 2], &[]).to_bytes();
+    /// assert_eq!(raw, [0x04, 0x80, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0x36, 0x36]);
+    /// assert_eq!(HmacInfo::from_bytes(&raw)?, HmacInfo::with_pads(AlgId::SHA1, &[0x36; 2], &[]));
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut raw = Vec::with_capacity(RAW_HEADER + self.inner.len() + self.outer.len());
+        raw.extend_from_slice(&self.hash_alg.raw().to_le_bytes());
+        for pad in [&self.inner, &self.outer] {
+            let len = u32::try_from(pad.len()).unwrap_or(u32::MAX);
+            raw.extend_from_slice(&len.to_le_bytes());
+        }
+        raw.extend_from_slice(&self.inner);
+        raw.extend_from_slice(&self.outer);
+        raw
+    }
+
+    /// Reads the raw form described at [`to_bytes`](HmacInfo::to_bytes).
+    ///
+    /// # Errors
+    ///
+    /// `NTE_BAD_DATA` when `raw` is shorter than 12 bytes or its length is not 12 plus the
+    /// two string lengths it gives.
+    pub fn from_bytes(raw: &[u8]) -> Result<HmacInfo> {
+        let (head, strings) = raw
+            .split_first_chunk::<RAW_HEADER>()
+            .ok_or(Error::BadData)?;
+        let [a0, a1, a2, a3, i0, i1, i2, i3, o0, o1, o2, o3] = *head;
+        let alg = u32::from_le_bytes([a0, a1, a2, a3]);
+        let inner_len = u32::from_le_bytes([i0, i1, i2, i3]) as usize;
+        let outer_len = u32::from_le_bytes([o0, o1, o2, o3]) as usize;
+        if inner_len.checked_add(outer_len) != Some(strings.len()) {
+            return Err(Error::BadData);
+        }
+        let (inner, outer) = strings.split_at(inner_len);
+        Ok(HmacInfo::with_pads(AlgId::from_raw(alg), inner, outer))
+    }
 }
+
+/// Length of the numbers at the start of `HmacInfo`'s raw form.
+const RAW_HEADER: usize = 12;
 
 impl std::fmt::Debug for HmacInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -6,7 +6,9 @@ use zeroize::Zeroizing;
 use super::Hash;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeySpec};
-use crate::rsa::digest_info_prefix;
+use std::sync::Arc;
+
+use crate::rsa::{RsaKey, digest_info_prefix};
 
 /// `CRYPT_NOHASHOID`: sign (or verify) the bare hash, without the DigestInfo prefix.
 pub const CRYPT_NOHASHOID: u32 = 0x1;
@@ -53,8 +55,7 @@ impl Hash<'_> {
         if flags & !CRYPT_NOHASHOID != 0 {
             return Err(Error::BadFlags);
         }
-        let prefix = digest_info_prefix(self.alg).ok_or(Error::BadAlgId)?;
-        let rsa = self.prov.user_key(spec)?.shared_rsa().ok_or(Error::NoKey)?;
+        let (prefix, rsa) = self.signing_key(spec)?;
         let value = Zeroizing::new(self.value()?);
         rsa.sign(
             if flags & CRYPT_NOHASHOID != 0 {
@@ -64,6 +65,37 @@ impl Hash<'_> {
             },
             &value,
         )
+    }
+
+    /// The length in bytes of the signature [`sign`](Hash::sign) would make with the
+    /// container's pair for `spec`: its modulus length. The size query of `CryptSignHash`
+    /// (`pbSignature = NULL`); the hash is not finished.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, KeySpec, Provider, ProviderType};
+    ///
+    /// let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+    /// prov.gen_key(AlgId::AT_SIGNATURE, KeyFlags::empty().with_key_bits(512))?;
+    /// let mut hash = prov.create_hash(AlgId::SHA1, None)?;
+    /// assert_eq!(hash.signature_len(KeySpec::Signature)?, 64);
+    /// hash.hash_data(b"still hashing")?;
+    /// assert_eq!(hash.sign(KeySpec::Signature, 0)?.len(), 64);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_BAD_ALGID`: a hash that cannot be signed (`CALG_MAC`, `CALG_HMAC`);
+    /// * `NTE_NO_KEY`: the container has no pair for `spec`;
+    /// * the errors of [`Provider::user_key`](crate::Provider::user_key).
+    #[doc(
+        alias = "CryptSignHash",
+        alias = "CryptSignHashW",
+        alias = "CryptSignHashA"
+    )]
+    pub fn signature_len(&self, spec: KeySpec) -> Result<usize> {
+        let (_, rsa) = self.signing_key(spec)?;
+        Ok(rsa.len())
     }
 
     /// Checks a signature of the hash value against `public_key` (`CryptVerifySignature`).
@@ -112,5 +144,15 @@ impl Hash<'_> {
         } else {
             Err(Error::BadSignature)
         }
+    }
+}
+
+impl<'p> Hash<'p> {
+    /// What signing with `spec` checks before it reads the value: a hash with a DigestInfo
+    /// (`NTE_BAD_ALGID`), and the container's pair for `spec`.
+    fn signing_key(&self, spec: KeySpec) -> Result<(&'static [u8], Arc<RsaKey>)> {
+        let prefix = digest_info_prefix(self.alg).ok_or(Error::BadAlgId)?;
+        let rsa = self.prov.user_key(spec)?.shared_rsa().ok_or(Error::NoKey)?;
+        Ok((prefix, rsa))
     }
 }

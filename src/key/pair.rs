@@ -21,11 +21,9 @@ const OAEP_FLAG: u32 = 0x40;
 /// The slot (0 exchange, 1 signature) and algorithm of a key-pair `ALG_ID`: `AT_KEYEXCHANGE`
 /// or `CALG_RSA_KEYX`, `AT_SIGNATURE` or `CALG_RSA_SIGN`.
 pub(crate) fn pair_slot(alg: AlgId) -> Option<(usize, AlgId)> {
-    match alg.raw() {
-        1 => Some((0, AlgId::RSA_KEYX)),
-        2 => Some((1, AlgId::RSA_SIGN)),
-        _ if alg == AlgId::RSA_KEYX => Some((0, AlgId::RSA_KEYX)),
-        _ if alg == AlgId::RSA_SIGN => Some((1, AlgId::RSA_SIGN)),
+    match alg {
+        AlgId::AT_KEYEXCHANGE | AlgId::RSA_KEYX => Some((0, AlgId::RSA_KEYX)),
+        AlgId::AT_SIGNATURE | AlgId::RSA_SIGN => Some((1, AlgId::RSA_SIGN)),
         _ => None,
     }
 }
@@ -138,7 +136,16 @@ impl Provider {
         unwrap_key: Option<&Key<'_>>,
         flags: KeyFlags,
     ) -> Result<Key<'_>> {
-        let unwrap = unwrap_key.ok_or(Error::BadPublicKey)?;
+        // `hPubKey = 0`: the context's own exchange pair, as Microsoft's "Decrypting a File"
+        // sample relies on (Wine refuses it with NTE_BAD_PUBLIC_KEY).
+        let own;
+        let unwrap = match unwrap_key {
+            Some(key) => key,
+            None => {
+                own = self.user_key(KeySpec::Exchange)?;
+                &own
+            }
+        };
         let rsa = unwrap
             .rsa
             .as_deref()

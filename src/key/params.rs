@@ -10,6 +10,44 @@ use crate::error::{Error, Result};
 /// `PKCS5_PADDING`: the only padding Microsoft's providers implement (`KP_PADDING`).
 pub const PKCS5_PADDING: u32 = 1;
 
+/// `KP_IV`: the initialisation vector, for [`Key::param`] / [`Key::set_param`].
+pub const KP_IV: u32 = 1;
+/// `KP_SALT`: the salt (RC2 and RC4), for [`Key::param`] / [`Key::set_param`].
+pub const KP_SALT: u32 = 2;
+/// `KP_PADDING`: the padding scheme, a DWORD, for [`Key::param`] / [`Key::set_param`].
+pub const KP_PADDING: u32 = 3;
+/// `KP_MODE`: the chaining mode, a DWORD, for [`Key::param`] / [`Key::set_param`].
+pub const KP_MODE: u32 = 4;
+/// `KP_MODE_BITS`: the CFB feedback width, a DWORD, for [`Key::param`] / [`Key::set_param`].
+pub const KP_MODE_BITS: u32 = 5;
+/// `KP_PERMISSIONS`: the key's permissions, a DWORD, for [`Key::param`] / [`Key::set_param`].
+pub const KP_PERMISSIONS: u32 = 6;
+/// `KP_ALGID`: the key's `ALG_ID`, a DWORD, for [`Key::param`].
+pub const KP_ALGID: u32 = 7;
+/// `KP_BLOCKLEN`: the block length in bits, a DWORD, for [`Key::param`].
+pub const KP_BLOCKLEN: u32 = 8;
+/// `KP_KEYLEN`: the key length in bits, a DWORD, for [`Key::param`].
+pub const KP_KEYLEN: u32 = 9;
+/// `KP_SALT_EX`: a salt of any length up to 24 bytes, for [`Key::set_param`] (the data is the
+/// `CRYPT_INTEGER_BLOB`'s contents).
+pub const KP_SALT_EX: u32 = 10;
+/// `KP_EFFECTIVE_KEYLEN`: RC2's effective key length in bits, a DWORD, for [`Key::param`] /
+/// [`Key::set_param`].
+pub const KP_EFFECTIVE_KEYLEN: u32 = 19;
+
+/// A DWORD parameter: 4 little-endian bytes.
+fn dword_bytes(value: u32) -> Vec<u8> {
+    value.to_le_bytes().to_vec()
+}
+
+/// Reads a DWORD parameter from the start of `data`, as Windows reads `*(DWORD *)pbData`;
+/// fewer than 4 bytes give `NTE_BAD_DATA`.
+pub(crate) fn read_dword(data: &[u8]) -> Result<u32> {
+    data.first_chunk::<4>()
+        .map(|b| u32::from_le_bytes(*b))
+        .ok_or(Error::BadData)
+}
+
 impl<'p> Key<'p> {
     /// The chaining mode (`KP_MODE`): CBC by default for block ciphers,
     /// [`CipherMode::Stream`] for RC4.
@@ -34,7 +72,8 @@ impl<'p> Key<'p> {
         Ok(())
     }
 
-    /// The feedback width of CFB mode in bits (`KP_MODE_BITS`): always 8.
+    /// The feedback width of CFB mode in bits (`KP_MODE_BITS`): always 8 (setting it through
+    /// [`set_param`](Key::set_param) is accepted and changes nothing).
     #[doc(alias = "KP_MODE_BITS", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn mode_bits(&self) -> u32 {
@@ -62,7 +101,8 @@ impl<'p> Key<'p> {
         }
     }
 
-    /// The initialisation vector (`KP_IV`): block-length bytes, zero by default; empty for RC4.
+    /// The initialisation vector (`KP_IV`): block-length bytes, zero by default. A stream
+    /// cipher (RC4) and an RSA key have none: empty, as `KP_IV` reads back on Windows for RC4.
     #[doc(alias = "KP_IV", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn iv(&self) -> Vec<u8> {
@@ -71,41 +111,76 @@ impl<'p> Key<'p> {
 
     /// Sets the IV (`CryptSetKeyParam(KP_IV)`) and resets the chaining state to it.
     ///
+    /// As on Windows, where `KP_IV` has no length and exactly one block is read from the
+    /// buffer, `iv` may be longer than a block: its first block is used. On a key without an
+    /// IV (RC4, or an RSA key) the call succeeds and changes nothing, so Microsoft's samples
+    /// that set an 8-byte IV on an RC4 key run unchanged.
+    ///
+    /// **Windows compatibility:** for RSA keys this follows Wine's provider, which accepts
+    /// `KP_IV` on any key; no Windows test records the answer.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType};
+    /// let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+    /// let mut des = prov.gen_key(AlgId::DES, KeyFlags::empty())?;
+    /// des.set_iv(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10])?; // one DES block is read
+    /// assert_eq!(des.iv(), [1, 2, 3, 4, 5, 6, 7, 8]);
+    /// let mut rc4 = prov.gen_key(AlgId::RC4, KeyFlags::empty())?;
+    /// rc4.set_iv(&[0; 8])?; // accepted and ignored
+    /// assert!(rc4.iv().is_empty());
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
-    /// `NTE_BAD_DATA` when `iv` is not exactly one block long (empty for RC4).
+    /// `NTE_BAD_DATA` when `iv` is shorter than one block (nothing changes).
     #[doc(alias = "CryptSetKeyParam", alias = "KP_IV")]
     pub fn set_iv(&mut self, iv: &[u8]) -> Result<()> {
-        if iv.len() != self.block_len {
-            return Err(Error::BadData);
+        if self.block_len == 0 {
+            return Ok(());
         }
-        self.iv.copy_from_slice(iv);
+        let block = iv.get(..self.block_len).ok_or(Error::BadData)?;
+        self.iv.copy_from_slice(block);
         self.reset()
     }
 
     /// The salt (`KP_SALT`): 11 zero bytes for a 40-bit RC2/RC4 key, empty for most keys.
+    ///
+    /// For an RSA key, where `CryptGetKeyParam(KP_SALT)` fails with `NTE_BAD_KEY` (see
+    /// [`param`](Key::param)), this returns an empty salt.
     #[doc(alias = "KP_SALT", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn salt(&self) -> Vec<u8> {
-        self.salt.to_vec()
+        self.checked_salt().unwrap_or_default()
+    }
+
+    /// `CryptGetKeyParam(KP_SALT)`: the salt of a session key (empty for keys without salt,
+    /// as Windows answers for AES), `NTE_BAD_KEY` for an RSA key.
+    fn checked_salt(&self) -> Result<Vec<u8>> {
+        if self.rsa.is_some() {
+            return Err(Error::BadKey);
+        }
+        Ok(self.salt.to_vec())
     }
 
     /// Sets an RC2/RC4 key's 11-byte salt (`CryptSetKeyParam(KP_SALT)`) and re-keys the cipher.
+    ///
+    /// As on Windows, which reads exactly 11 bytes from the buffer, `salt` may be longer: its
+    /// first 11 bytes are used.
     ///
     /// **Windows compatibility:** on the Enhanced and AES providers the call succeeds but the key
     /// is left without salt (`KP_SALT` then reads back empty), as Windows reports.
     ///
     /// # Errors
     ///
-    /// `NTE_BAD_KEY` for keys other than RC2 and RC4; `NTE_BAD_DATA` when `salt` is not 11 bytes,
-    /// or when key and salt together are longer than the cipher takes (128 bytes for RC2, 256 for
-    /// RC4: only a key unwrapped from a `SIMPLEBLOB` gets that long). The key is then unchanged.
+    /// `NTE_BAD_KEY` for keys other than RC2 and RC4; `NTE_BAD_DATA` when `salt` is shorter
+    /// than 11 bytes, or when key and salt together are longer than the cipher takes (128 bytes
+    /// for RC2, 256 for RC4: only a key unwrapped from a `SIMPLEBLOB` gets that long). The key
+    /// is then unchanged.
     #[doc(alias = "CryptSetKeyParam", alias = "KP_SALT")]
     pub fn set_salt(&mut self, salt: &[u8]) -> Result<()> {
         self.check_salted()?;
-        if salt.len() != SALT_LEN {
-            return Err(Error::BadData);
-        }
+        let salt = salt.get(..SALT_LEN).ok_or(Error::BadData)?;
         let enhanced = self.prov.ctx.csp.personality.is_enhanced();
         let salt = Zeroizing::new(if enhanced { Vec::new() } else { salt.to_vec() });
         self.rekey(salt, self.effective_bits)
@@ -284,6 +359,120 @@ impl<'p> Key<'p> {
             return Err(Error::BadKeyState);
         }
         Ok(plaintext_blob(self.alg, &self.key))
+    }
+
+    /// `CryptGetKeyParam` by raw parameter id, in Windows' encoding: a DWORD parameter as 4
+    /// little-endian bytes, `KP_IV` and `KP_SALT` as their bytes. The same values the typed
+    /// getters return:
+    ///
+    /// | id | value |
+    /// |---|---|
+    /// | [`KP_IV`] | [`iv`](Key::iv) (empty for RC4 and RSA keys) |
+    /// | [`KP_SALT`] | [`salt`](Key::salt); `NTE_BAD_KEY` for an RSA key, as on Windows |
+    /// | [`KP_PADDING`] | [`padding`](Key::padding) (`PKCS5_PADDING`) |
+    /// | [`KP_MODE`] | [`mode`](Key::mode) (0 for RC4 and RSA keys) |
+    /// | [`KP_MODE_BITS`] | [`mode_bits`](Key::mode_bits) (8) |
+    /// | [`KP_PERMISSIONS`] | [`permissions`](Key::permissions) |
+    /// | [`KP_ALGID`] | [`alg_id`](Key::alg_id) |
+    /// | [`KP_BLOCKLEN`] | [`block_bits`](Key::block_bits) (the modulus bits for RSA keys) |
+    /// | [`KP_KEYLEN`] | [`key_bits`](Key::key_bits) (the modulus bits for RSA keys) |
+    /// | [`KP_EFFECTIVE_KEYLEN`] | [`effective_key_bits`](Key::effective_key_bits) |
+    ///
+    /// Every other id (`KP_SALT_EX`, which can only be set, the DSS, Diffie-Hellman, SChannel
+    /// and smart-card ids) is answered `NTE_BAD_TYPE`, as Microsoft's RSA providers answer it.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType, KP_BLOCKLEN, KP_IV};
+    /// let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+    /// let key = prov.gen_key(AlgId::AES_128, KeyFlags::empty())?;
+    /// assert_eq!(key.param(KP_BLOCKLEN, 0)?, 128u32.to_le_bytes());
+    /// assert_eq!(key.param(KP_IV, 0)?, [0; 16]);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_BAD_FLAGS`: `flags` is not 0;
+    /// * `NTE_BAD_KEY`: `KP_SALT` of an RSA key;
+    /// * `NTE_BAD_TYPE`: an id this provider does not answer.
+    #[doc(alias = "CryptGetKeyParam")]
+    pub fn param(&self, id: u32, flags: u32) -> Result<Vec<u8>> {
+        if flags != 0 {
+            return Err(Error::BadFlags);
+        }
+        Ok(match id {
+            KP_IV => self.iv(),
+            KP_SALT => self.checked_salt()?,
+            KP_PADDING => dword_bytes(self.padding()),
+            KP_MODE => dword_bytes(self.mode().raw()),
+            KP_MODE_BITS => dword_bytes(self.mode_bits()),
+            KP_PERMISSIONS => dword_bytes(self.permissions().bits()),
+            KP_ALGID => dword_bytes(self.alg_id().raw()),
+            KP_BLOCKLEN => dword_bytes(self.block_bits()),
+            KP_KEYLEN => dword_bytes(self.key_bits()),
+            KP_EFFECTIVE_KEYLEN => dword_bytes(self.effective_key_bits()),
+            _ => return Err(Error::BadType),
+        })
+    }
+
+    /// `CryptSetKeyParam` by raw parameter id: `data` is what `pbData` points to, in Windows'
+    /// encoding, and each id goes to its typed setter, whose rules apply:
+    ///
+    /// | id | data | as |
+    /// |---|---|---|
+    /// | [`KP_IV`] | at least one block; the first is used | [`set_iv`](Key::set_iv) |
+    /// | [`KP_SALT`] | at least 11 bytes; the first 11 are used | [`set_salt`](Key::set_salt) |
+    /// | [`KP_SALT_EX`] | the `CRYPT_INTEGER_BLOB`'s contents, 0 to 24 bytes | [`set_salt_ex`](Key::set_salt_ex) |
+    /// | [`KP_PADDING`] | DWORD | [`set_padding`](Key::set_padding) |
+    /// | [`KP_MODE`] | DWORD, a `CRYPT_MODE_*` value | [`set_mode`](Key::set_mode) |
+    /// | [`KP_MODE_BITS`] | DWORD, accepted and ignored (CFB is always 8-bit) | |
+    /// | [`KP_PERMISSIONS`] | DWORD | [`set_permissions`](Key::set_permissions) |
+    /// | [`KP_EFFECTIVE_KEYLEN`] | DWORD | [`set_effective_key_bits`](Key::set_effective_key_bits) |
+    ///
+    /// A DWORD is read from the first 4 bytes of `data`, little-endian. Read-only ids
+    /// (`KP_ALGID`, `KP_BLOCKLEN`, `KP_KEYLEN`) and every other id are answered `NTE_BAD_TYPE`.
+    ///
+    /// **Windows compatibility:** an empty `data` stands for a null `pbData`, which advapi32
+    /// refuses with `ERROR_INVALID_PARAMETER` before the provider sees the call; only
+    /// `KP_SALT_EX`, whose data is a blob's contents, takes an empty `data` (an empty salt).
+    /// So `set_param(KP_IV, &[], 0)` fails even on an RC4 key, where `set_iv(&[])` succeeds.
+    ///
+    /// # Errors
+    ///
+    /// * `ERROR_INVALID_PARAMETER`: `data` is empty (checked first, as advapi32 does);
+    /// * `NTE_BAD_FLAGS`: `flags` is not 0;
+    /// * `NTE_BAD_TYPE`: an id this provider does not set;
+    /// * `NTE_BAD_DATA`: a DWORD parameter shorter than 4 bytes, or a `KP_MODE` value that is
+    ///   no `CRYPT_MODE_*`;
+    /// * the errors of the typed setter: those of [`set_iv`](Key::set_iv), of
+    ///   [`set_salt`](Key::set_salt), of [`set_salt_ex`](Key::set_salt_ex), of
+    ///   [`set_padding`](Key::set_padding), of [`set_mode`](Key::set_mode), of
+    ///   [`set_permissions`](Key::set_permissions) and of
+    ///   [`set_effective_key_bits`](Key::set_effective_key_bits).
+    #[doc(alias = "CryptSetKeyParam")]
+    pub fn set_param(&mut self, id: u32, data: &[u8], flags: u32) -> Result<()> {
+        if data.is_empty() && id != KP_SALT_EX {
+            return Err(Error::InvalidParameter);
+        }
+        if flags != 0 {
+            return Err(Error::BadFlags);
+        }
+        match id {
+            KP_IV => self.set_iv(data),
+            KP_SALT => self.set_salt(data),
+            KP_SALT_EX => self.set_salt_ex(data),
+            KP_PADDING => self.set_padding(read_dword(data)?),
+            KP_MODE => {
+                let mode = CipherMode::from_raw(read_dword(data)?).ok_or(Error::BadData)?;
+                self.set_mode(mode)
+            }
+            KP_MODE_BITS => read_dword(data).map(drop),
+            KP_PERMISSIONS => {
+                self.set_permissions(KeyPermissions::from_bits_retain(read_dword(data)?))
+            }
+            KP_EFFECTIVE_KEYLEN => self.set_effective_key_bits(read_dword(data)?),
+            _ => Err(Error::BadType),
+        }
     }
 
     fn check_salted(&self) -> Result<()> {

@@ -579,9 +579,12 @@ fn simple_blob_needs_the_exchange_pair_and_an_exportable_key() {
     let blob = session
         .export(Some(&pair), BlobType::SimpleBlob, 0)
         .unwrap();
-    // A SIMPLEBLOB needs the pair to unwrap it: not nothing, not a public key, not the
-    // signature pair.
-    assert!(prov.import_key(&blob, None, KeyFlags::empty()).is_err());
+    // A SIMPLEBLOB needs the pair to unwrap it: `None` means the context's own exchange pair
+    // (as Microsoft's "Decrypting a File" sample relies on), and a context without one
+    // refuses; not a public key, not the signature pair.
+    assert!(prov.import_key(&blob, None, KeyFlags::empty()).is_ok());
+    let other = Provider::verify_context(AES).unwrap();
+    assert!(other.import_key(&blob, None, KeyFlags::empty()).is_err());
     let public_only = prov
         .import_key(&public(&pair), None, KeyFlags::empty())
         .unwrap();
