@@ -2,9 +2,40 @@
 //! so they live inside spawned tasks and across `.await`. RSA key generation is slow (it can
 //! take seconds), so it runs on tokio's blocking pool with `spawn_blocking`.
 //!
-//! Run with `cargo run --example async_tokio`.
+//! A key or hash that must outlive the scope that made it (a field of a long-lived struct, or
+//! moved into `tokio::spawn`, which needs `'static`) is made owned with `into_owned`.
+//!
+//! Run with `cargo run -p cryptoapi-suite --example async_tokio`.
 
-use cryptoapi::{AlgId, BlobType, Error, KeyFlags, KeySpec, Provider, ProviderType};
+use cryptoapi::{AlgId, BlobType, Error, Hash, Key, KeyFlags, KeySpec, Provider, ProviderType};
+
+/// A long-lived service that owns its key and its running MAC: no provider lifetime to thread
+/// through, and it can move into a spawned task.
+struct Sealer {
+    key: Key<'static>,
+    transcript: Hash<'static>,
+}
+
+impl Sealer {
+    fn new() -> Result<Sealer, Error> {
+        let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+        Ok(Sealer {
+            key: prov
+                .gen_key(AlgId::AES_256, KeyFlags::empty())?
+                .into_owned(),
+            transcript: prov.create_hash(AlgId::SHA_256, None)?.into_owned(),
+        })
+        // `prov` is dropped here: the owned key and hash keep the context alive.
+    }
+
+    /// Encrypts one message and records its ciphertext in the transcript.
+    fn seal(&mut self, message: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut data = message.to_vec();
+        self.key.encrypt(&mut data, true)?;
+        self.transcript.hash_data(&data)?;
+        Ok(data)
+    }
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,6 +56,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
+    );
+
+    // A struct owning its key and hash, moved into a spawned task (`tokio::spawn` needs
+    // 'static: a borrowed Key<'p> would not compile here).
+    let mut sealer = Sealer::new()?;
+    let (sealed, transcript) = tokio::spawn(async move {
+        let mut sealed = Vec::new();
+        for message in [&b"first"[..], b"second", b"third"] {
+            tokio::task::yield_now().await;
+            sealed.push(sealer.seal(message)?);
+        }
+        Ok::<_, Error>((sealed, sealer.transcript.value()?))
+    })
+    .await??;
+    println!(
+        "{} messages sealed in a spawned task by an owned key; transcript {:02x?}",
+        sealed.len(),
+        &transcript[..4]
     );
 
     // Generate a key pair without blocking the async runtime, and sign with it.

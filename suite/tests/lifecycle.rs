@@ -1782,3 +1782,78 @@ fn plaintext_rc4(thread: u32, i: u32) -> Vec<u8> {
     blob.extend_from_slice(&[0x5a; 8]);
     blob
 }
+
+// Owned keys and hashes keep their context alive but are not handles: ref_count() counts
+// Provider clones only, at every step; duplicates of owned objects are owned; the context's
+// container and pairs stay usable after the last Provider handle is gone.
+#[test]
+fn owned_handles_keep_the_context_alive_without_counting() {
+    let root = TempRoot::new("owned");
+    let store = root.store();
+    let prov = store
+        .acquire(Some("owned"), None, FULL, AcquireFlags::NEWKEYSET)
+        .unwrap();
+    prov.gen_key(AlgId::RSA_SIGN, KeyFlags::empty().with_key_bits(512))
+        .unwrap();
+    let key = prov
+        .gen_key(AlgId::RC4, KeyFlags::EXPORTABLE)
+        .unwrap()
+        .into_owned();
+    let mut hash = prov.create_hash(AlgId::SHA1, None).unwrap().into_owned();
+    assert_eq!(prov.ref_count(), 1, "owned objects are not handles");
+    let copy = key.duplicate().unwrap();
+    let hash_copy = hash.duplicate().unwrap();
+    assert_eq!(prov.ref_count(), 1);
+    let clone = key.provider().clone(); // a real CryptContextAddRef
+    assert_eq!(prov.ref_count(), 2);
+    assert_eq!(clone.ref_count(), 2);
+    clone.release(ReleaseFlags::empty()).unwrap();
+    assert_eq!(prov.ref_count(), 1);
+    prov.release(ReleaseFlags::empty()).unwrap();
+
+    // The last handle is gone; the owned objects still work on the open container.
+    assert_eq!(key.provider().ref_count(), 0);
+    assert_eq!(key.provider().container(), Some("owned"));
+    hash.hash_data(b"signed after the last release").unwrap();
+    let signature = hash.sign(cryptoapi::KeySpec::Signature, 0).unwrap();
+    assert_eq!(signature.len(), 64);
+    let exported = copy
+        .export(None, cryptoapi::BlobType::PlaintextKeyBlob, 0)
+        .unwrap();
+    assert_eq!(
+        *exported,
+        *key.export(None, cryptoapi::BlobType::PlaintextKeyBlob, 0)
+            .unwrap()
+    );
+    drop((key, copy, hash, hash_copy));
+    store
+        .delete_container(Some("owned"), None, FULL, AcquireFlags::empty())
+        .unwrap();
+}
+
+// into_owned keeps the object's state: a half-fed hash and a key mid-stream carry on exactly
+// as the borrowed originals would have.
+#[test]
+fn into_owned_keeps_the_state() {
+    let prov = Provider::verify_context(AES).unwrap();
+    let mut borrowed = prov.create_hash(AlgId::SHA_256, None).unwrap();
+    borrowed.hash_data(b"ab").unwrap();
+    let mut reference = borrowed.duplicate().unwrap();
+    let mut owned = borrowed.into_owned();
+    owned.hash_data(b"c").unwrap();
+    reference.hash_data(b"c").unwrap();
+    assert_eq!(owned.value().unwrap(), reference.value().unwrap());
+
+    let mut key = prov.gen_key(AlgId::AES_128, KeyFlags::empty()).unwrap();
+    key.set_mode(CipherMode::Ecb).unwrap();
+    let mut twin = key.duplicate().unwrap();
+    let mut first = vec![7u8; 16];
+    key.encrypt(&mut first, false).unwrap();
+    twin.encrypt(&mut first.clone(), false).unwrap();
+    let mut owned = key.into_owned();
+    assert_eq!(owned.mode(), CipherMode::Ecb);
+    let (mut a, mut b) = (b"tail".to_vec(), b"tail".to_vec());
+    owned.encrypt(&mut a, true).unwrap();
+    twin.encrypt(&mut b, true).unwrap();
+    assert_eq!(a, b);
+}
