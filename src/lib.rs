@@ -42,8 +42,11 @@
 //!   `CryptReleaseContext`. It is `Send + Sync`.
 //! * A context either has a **key container** open, a named, persistent place for key pairs
 //!   kept in a [`KeyStore`], or is a **verify context** ([`Provider::verify_context`]) with none.
-//! * [`Hash`](struct@Hash) (`HCRYPTHASH`) and [`Key`] (`HCRYPTKEY`) objects **borrow** the provider that made
-//!   them. Both are `Send`, so they work across threads and `.await` points.
+//! * [`Hash`](struct@Hash) (`HCRYPTHASH`) and [`Key`] (`HCRYPTKEY`) objects **borrow** the
+//!   provider that made them, so the compiler proves none is used after its context is gone.
+//!   Where one must outlive that scope (a struct field, `tokio::spawn`), its **owned** form
+//!   ([`Key::into_owned`], [`Hash::into_owned`]) holds its own reference on the context instead.
+//!   Both forms are `Send`, so they work across threads and `.await` points.
 //! * A container keeps up to two RSA key pairs, an exchange pair and a signature pair
 //!   ([`Provider::user_key`]); a verify context keeps the pairs it generates or imports in
 //!   memory only.
@@ -84,9 +87,11 @@
 //! | `CryptGetKeyParam` / `CryptSetKeyParam` by id | [`Key::param`] / [`Key::set_param`] |
 //! | `CryptDuplicateKey` | [`Key::duplicate`] |
 //! | `CryptDestroyKey` | [`Key::destroy`], or drop |
+//! | a key or hash kept past its provider's scope | [`Key::into_owned`], [`Hash::into_owned`] |
 //!
 //! Every ported method carries its Win32 name as a search alias: type `CryptDeriveKey` into the
-//! docs.rs search box.
+//! docs.rs search box. What is not supported yet, the default container's name, decrypt loops,
+//! .NET's `PasswordDeriveBytes.CryptDeriveKey` and fast debug builds: see [`porting`].
 //!
 //! **One deliberate difference**: a PKCS#1 v1.5 decryption (or `SIMPLEBLOB` import) with bad
 //! padding does not fail with `NTE_BAD_DATA` by default, because that answer is a padding oracle
@@ -131,6 +136,9 @@ mod key;
 mod provider;
 mod rsa;
 pub mod store;
+
+#[doc = include_str!("../docs/porting.md")]
+pub mod porting {}
 
 pub use alg::{AlgId, ProviderType};
 pub use blob::BlobType;
