@@ -2,7 +2,7 @@
 //! libFuzzer hands it.
 //!
 //! This file is shared. The `cargo fuzz` targets in `fuzz/fuzz_targets/` call it, and the main
-//! crate's `tests/fuzz_corpus.rs` includes it as a module to replay the committed seeds
+//! crate's `suite/tests/fuzz_corpus.rs` includes it as a module to replay the committed seeds
 //! (`fuzz/seeds/`) and every crash ever found (`fuzz/regressions/`) in plain `cargo test`. It
 //! therefore uses only the public API of `cryptoapi` (plus `sha2` to seal container files),
 //! and it panics only when the crate misbehaves:
@@ -707,7 +707,7 @@ pub fn plaintext_blob(alg: AlgId, key: &[u8]) -> Vec<u8> {
     blob
 }
 
-/// Key pairs recorded on real Windows (from `tests/data/windows-kat.json`), installed once
+/// Key pairs recorded on real Windows (from `suite/tests/data/windows-kat.json`), installed once
 /// per process in a verify context of the AES provider.
 pub struct Fixed {
     /// The context holding both pairs.
