@@ -1,5 +1,5 @@
 //! A port of Microsoft's sample "Example C Program: Creating and Hashing a Session Key":
-//! acquire a context, create an MD5 hash, generate an exportable RC4 session key, hash the
+//! acquire a context, create an MD5 hash, generate an exportable RC2 session key, hash the
 //! session key, print the hash value, then destroy the hash and key and release the context.
 //!
 //! The original opens the default key container with `CryptAcquireContext(..., 0)`, which
@@ -39,7 +39,7 @@ fn main() -> Result<(), Error> {
 
     //--------------------------------------------------------------------
     // Create a random session key.
-    let key = prov.gen_key(AlgId::RC4, KeyFlags::EXPORTABLE)?;
+    let key = prov.gen_key(AlgId::RC2, KeyFlags::EXPORTABLE)?;
     println!("Session key generated ({} bits).", key.key_bits());
 
     //--------------------------------------------------------------------
