@@ -99,7 +99,6 @@ use common::TempRoot;
 /// parsed sets, so the check cannot silently become vacuous.
 mod docs {
     use std::collections::{BTreeMap, BTreeSet};
-    use std::path::Path;
 
     use cryptoapi::Error;
 
@@ -129,11 +128,7 @@ mod docs {
     impl Docs {
         /// Parses every source file under `<crate>/src`.
         pub(crate) fn load() -> Docs {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src");
-            let mut files = Vec::new();
-            collect_rs(&root, &mut files);
-            files.sort();
-            assert!(!files.is_empty(), "no sources under {}", root.display());
+            let files = crate::common::crate_sources();
             let mut sections = Sections::new();
             for file in files {
                 let text = std::fs::read_to_string(&file).unwrap();
@@ -263,17 +258,6 @@ mod docs {
                 }
             }
             true
-        }
-    }
-
-    fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                collect_rs(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
         }
     }
 

@@ -28,8 +28,9 @@
     reason = "test code: a panic is the failure report"
 )]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CipherMode, Error, KeyFlags, KeyPermissions, KeySpec,
@@ -99,11 +100,8 @@ struct Source {
 impl Source {
     /// Reads `src/**/*.rs`.
     fn load() -> Source {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src");
-        let mut paths = Vec::new();
-        collect_rs(&root, &mut paths);
-        paths.sort();
-        assert!(!paths.is_empty(), "no sources under {}", root.display());
+        let root = common::crate_src_dir();
+        let paths = common::crate_sources();
         let files = paths
             .iter()
             .map(|p| {
@@ -263,17 +261,6 @@ impl Source {
             }
         }
         missing
-    }
-}
-
-fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect_rs(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
     }
 }
 

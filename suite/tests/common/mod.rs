@@ -270,3 +270,28 @@ pub(crate) fn private_parts(blob: &[u8]) -> Vec<(&'static str, zeroize::Zeroizin
     }
     parts
 }
+
+/// The `cryptoapi` crate's own `src/` directory (the suite lives beside it).
+pub(crate) fn crate_src_dir() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../src")
+}
+
+/// Every `.rs` file under the crate's `src/`, sorted; at least one.
+pub(crate) fn crate_sources() -> Vec<PathBuf> {
+    fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                collect(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = crate_src_dir();
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    files.sort();
+    assert!(!files.is_empty(), "no sources under {}", root.display());
+    files
+}
