@@ -95,9 +95,16 @@ macro_rules! error_table {
                     Self::Other(_) => "unknown windows error",
                     Self::Io(_) => "key store i/o error",
                 };
+                // A key store error says what failed and where (the store's refusals name the
+                // offending path and why).
+                if let Self::Io(err) = self {
+                    write!(f, "{text}: {err}")?;
+                } else {
+                    f.write_str(text)?;
+                }
                 match self.windows_name() {
-                    Some(name) => write!(f, "{text} ({name}, {})", CodeValue(self.code(), name)),
-                    None => write!(f, "{text} ({})", CodeValue(self.code(), "")),
+                    Some(name) => write!(f, " ({name}, {})", CodeValue(self.code(), name)),
+                    None => write!(f, " ({})", CodeValue(self.code(), "")),
                 }
             }
         }
@@ -520,7 +527,10 @@ mod tests {
                 io::Error::other("disk on fire")
             )
         );
-        assert_eq!(io.to_string(), "key store i/o error (NTE_FAIL, 0x80090020)");
+        assert_eq!(
+            io.to_string(),
+            "key store i/o error: disk on fire (NTE_FAIL, 0x80090020)"
+        );
         assert_eq!(
             format!("{:?}", Error::BadData),
             "BadData(NTE_BAD_DATA, 0x80090005)"

@@ -4,16 +4,22 @@
 //!
 //! ```text
 //! <root>/machine-guid            the store's stand-in for Windows' MachineGuid
+//! <root>/name-key                the store's secret for container file names (32 random bytes)
 //! <root>/user/<id>.ctr            a user key set container (see `format`)
 //! <root>/user/<id>.lock           its writers' lock file (empty; removed by a delete)
 //! <root>/user/.<id>.tmp           the next version of the container while it is being written
 //! <root>/machine/...              the CRYPT_MACHINE_KEYSET namespace, same layout
 //! ```
 //!
-//! `<id>` is the lowercase hex SHA-256 of the container name's UTF-8 bytes, so any name maps to
-//! one fixed-length file name inside the key set directory: `..`, separators, NUL, device names
-//! and case-folding file systems cannot change where it lands. The real name is kept inside the
-//! file.
+//! `<id>` is the lowercase hex HMAC-SHA-256 of the container name's UTF-8 bytes under the
+//! store's `name-key`, so any name maps to one fixed-length file name inside the key set
+//! directory (`..`, separators, NUL, device names and case-folding file systems cannot change
+//! where it lands), and a name cannot be recovered from a file name, even a deleted one's, by
+//! trying a dictionary. The real name is kept inside the file.
+//!
+//! Every operation opens the root and the key set directory once, checks the open handles, and
+//! opens its files relative to them without following links (see `sys`): what it checked is
+//! what it uses, whatever happens to the paths meanwhile.
 //!
 //! Readers never lock: a container file is only ever replaced whole, by rename, so a reader sees
 //! the old file or the new one. Writers (create, update, delete) hold the container's lock file
@@ -32,29 +38,39 @@
 //! again on the new file, within the same deadline. So two writers can never both hold "the"
 //! lock of one container.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
+use hmac::{KeyInit, Mac};
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::KeySet;
 use super::format::{self, Record};
+use super::sys::{Dir, Read, refused};
 use crate::error::{Error, Result};
 
 const DATA_EXT: &str = "ctr";
 const LOCK_EXT: &str = "lock";
+const GUID_FILE: &str = "machine-guid";
+const NAME_KEY_FILE: &str = "name-key";
+const NAME_KEY_LEN: usize = 32;
+/// The largest file the store reads: above the largest valid container (a 260-character name
+/// and two 64 KiB slots, about 132 KB). Anything larger is refused unread.
+const MAX_FILE_LEN: usize = 160 * 1024;
 
 #[derive(Debug)]
 pub(crate) struct FileStore {
     root: PathBuf,
 }
 
-/// A held container lock; dropping it closes the file, which releases the lock.
-pub(crate) struct LockGuard {
+/// A held container lock, with the key set directory it was taken in: the writer's every
+/// step uses that directory. Dropping it closes the file, which releases the lock.
+pub(crate) struct Locked {
+    dir: Dir,
+    stem: String,
     _file: File,
 }
 
@@ -67,41 +83,54 @@ impl FileStore {
         &self.root
     }
 
-    fn dir(&self, keyset: KeySet) -> PathBuf {
+    /// The container file's path (creating the store's name key if there is none yet).
+    pub(crate) fn data_path(&self, keyset: KeySet, name: &str) -> Result<PathBuf> {
+        let stem = self.stem(name, true)?.ok_or(Error::Fail)?;
+        Ok(self.keyset_path(keyset).join(data_name(&stem)))
+    }
+
+    /// The container's lock file's path (creating the store's name key if there is none yet).
+    pub(crate) fn lock_path(&self, keyset: KeySet, name: &str) -> Result<PathBuf> {
+        let stem = self.stem(name, true)?.ok_or(Error::Fail)?;
+        Ok(self.keyset_path(keyset).join(lock_name(&stem)))
+    }
+
+    fn keyset_path(&self, keyset: KeySet) -> PathBuf {
         self.root.join(keyset.dir_name())
     }
 
-    pub(crate) fn data_path(&self, keyset: KeySet, name: &str) -> PathBuf {
-        self.dir(keyset)
-            .join(format!("{}.{DATA_EXT}", file_stem(name)))
+    /// The root and the key set directory, checked; `None` when they do not exist and
+    /// `create` is false.
+    fn open(&self, keyset: KeySet, create: bool) -> Result<Option<(Dir, Dir)>> {
+        let Some(root) = Dir::open_root(&self.root, create)? else {
+            return Ok(None);
+        };
+        let Some(dir) = root.open_subdir(keyset.dir_name(), create)? else {
+            return Ok(None);
+        };
+        Ok(Some((root, dir)))
     }
 
-    pub(crate) fn lock_path(&self, keyset: KeySet, name: &str) -> PathBuf {
-        self.dir(keyset)
-            .join(format!("{}.{LOCK_EXT}", file_stem(name)))
+    /// The file stem for a container name; `None` when the store has no name key and
+    /// `create` is false (then it has no containers either).
+    fn stem(&self, name: &str, create: bool) -> Result<Option<String>> {
+        let Some(root) = Dir::open_root(&self.root, create)? else {
+            return Ok(None);
+        };
+        Ok(name_key(&root, create)?.map(|key| file_stem(&key, name)))
     }
 
-    /// Creates the root and the key set directory (0700 on Unix) when missing.
-    fn ensure_dir(&self, keyset: KeySet) -> Result<PathBuf> {
-        let dir = self.dir(keyset);
-        create_private_dir(&dir)?;
-        Ok(dir)
-    }
-
-    /// Takes the container's writer lock, waiting at most `timeout`.
-    pub(crate) fn lock(&self, keyset: KeySet, name: &str, timeout: Duration) -> Result<LockGuard> {
-        self.ensure_dir(keyset)?;
-        let path = self.lock_path(keyset, name);
+    /// Takes the container's writer lock, waiting at most `timeout`. Creates the store's
+    /// directories and name key when missing.
+    pub(crate) fn lock(&self, keyset: KeySet, name: &str, timeout: Duration) -> Result<Locked> {
+        let (root, dir) = self.open(keyset, true)?.ok_or(Error::Fail)?;
+        let stem = file_stem(&name_key(&root, true)?.ok_or(Error::Fail)?, name);
+        let lock = lock_name(&stem);
         // A timeout too large to add to the clock (Duration::MAX) means "wait as long as it takes".
         let deadline = Instant::now().checked_add(timeout);
         let mut pause = Duration::from_millis(1);
         loop {
-            let file = private_options()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)?;
+            let file = dir.open_lock(&lock)?;
             loop {
                 match file.try_lock() {
                     Ok(()) => break,
@@ -120,83 +149,64 @@ impl FileStore {
             }
             // A delete may have removed the file between our open and our lock: then we hold a
             // lock nobody else will ever look at. Start again on the file now at the path.
-            if still_at_path(&file, &path)? {
-                return Ok(LockGuard { _file: file });
+            if dir.still_at(&file, &lock)? {
+                return Ok(Locked {
+                    dir,
+                    stem,
+                    _file: file,
+                });
             }
         }
     }
 
     /// Reads and decodes a container; `None` when it does not exist.
     pub(crate) fn load(&self, keyset: KeySet, name: &str) -> Result<Option<Record>> {
-        let Some(bytes) = read_optional(&self.data_path(keyset, name))? else {
+        let Some((root, dir)) = self.open(keyset, false)? else {
             return Ok(None);
         };
-        let record = format::decode(&bytes)?;
-        // A file whose inner name does not hash to its file name was moved or planted: refuse it.
-        if record.name != name {
-            return Err(Error::KeysetEntryBad);
-        }
-        Ok(Some(record))
+        let Some(key) = name_key(&root, false)? else {
+            return Ok(None);
+        };
+        read_record(&dir, &file_stem(&key, name), name)
     }
 
-    /// Whether a container file exists (corrupt or not). Call with the lock held.
+    /// Whether a container file exists (corrupt or not), without taking the lock.
     pub(crate) fn exists(&self, keyset: KeySet, name: &str) -> Result<bool> {
-        match fs::symlink_metadata(self.data_path(keyset, name)) {
-            Ok(_) => Ok(true),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(err) => Err(err.into()),
-        }
+        let Some((root, dir)) = self.open(keyset, false)? else {
+            return Ok(false);
+        };
+        let Some(key) = name_key(&root, false)? else {
+            return Ok(false);
+        };
+        dir.exists(&data_name(&file_stem(&key, name)))
     }
 
-    /// Writes a container atomically: temporary file, fsync, rename, fsync of the directory.
-    /// Call with the lock held.
-    pub(crate) fn store(&self, keyset: KeySet, record: &Record) -> Result<()> {
-        let dir = self.ensure_dir(keyset)?;
-        let bytes = format::encode(record);
-        write_atomic(&dir, &self.data_path(keyset, &record.name), &bytes)
-    }
-
-    /// Removes a container file, and then its lock file; `false` when there was no container.
-    /// Call with the lock held (see the module docs for why removing the lock file is safe).
-    pub(crate) fn remove(&self, keyset: KeySet, name: &str) -> Result<bool> {
-        let path = self.data_path(keyset, name);
-        // A dead writer's temporary file holds the container's keys too.
-        let stale = remove_optional(&temp_path(&path))?;
-        let removed = remove_optional(&path)?;
-        // Only where a locked file can be removed (Unix); lock files are empty, nothing leaks.
-        let unlocked = cfg!(unix) && remove_optional(&self.lock_path(keyset, name))?;
-        if removed || stale || unlocked {
-            sync_dir(&self.dir(keyset))?;
-        }
-        Ok(removed)
-    }
-
-    /// The names of the readable containers of a key set, sorted. Unreadable or corrupt files
-    /// are skipped (opening them by name reports the problem).
+    /// The names of the readable containers of a key set, sorted. Files the store cannot or
+    /// will not read (corrupt, planted, not regular files) are skipped; opening them by name
+    /// reports why.
     pub(crate) fn list(&self, keyset: KeySet) -> Result<Vec<String>> {
-        let entries = match fs::read_dir(self.dir(keyset)) {
-            Ok(entries) => entries,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(err) => return Err(err.into()),
+        let Some((root, dir)) = self.open(keyset, false)? else {
+            return Ok(Vec::new());
+        };
+        let Some(key) = name_key(&root, false)? else {
+            return Ok(Vec::new());
         };
         let mut names = Vec::new();
-        for entry in entries {
-            let path = entry?.path();
-            let is_container = path.extension().is_some_and(|ext| ext == DATA_EXT)
-                && path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .is_some_and(is_stem);
-            if !is_container {
+        for entry in dir.entries()? {
+            let Some(stem) = entry
+                .strip_suffix(DATA_EXT)
+                .and_then(|s| s.strip_suffix('.'))
+                .filter(|s| is_stem(s))
+            else {
                 continue;
-            }
-            let Ok(Some(bytes)) = read_optional(&path) else {
+            };
+            let Ok(Read::Bytes(bytes)) = dir.read_file(&entry, MAX_FILE_LEN) else {
                 continue;
             };
             let Ok(record) = format::decode(&bytes) else {
                 continue;
             };
-            if path.file_stem().and_then(|s| s.to_str()) == Some(file_stem(&record.name).as_str()) {
+            if file_stem(&key, &record.name) == stem {
                 names.push(record.name.clone());
             }
         }
@@ -206,27 +216,117 @@ impl FileStore {
 
     /// The store's machine GUID, created once (race-free across processes) on first use.
     pub(crate) fn machine_guid(&self) -> Result<String> {
-        let path = self.root.join("machine-guid");
-        if let Some(bytes) = read_optional(&path)? {
-            return parse_guid(&bytes);
+        let root = Dir::open_root(&self.root, true)?.ok_or(Error::Fail)?;
+        let bytes = read_or_create(&root, GUID_FILE, || Ok(super::new_guid()?.into_bytes()))?;
+        parse_guid(&bytes)
+    }
+}
+
+impl Locked {
+    /// Whether the container file exists (corrupt or not).
+    pub(crate) fn exists(&self) -> Result<bool> {
+        self.dir.exists(&data_name(&self.stem))
+    }
+
+    /// Reads and decodes the container; `None` when it does not exist.
+    pub(crate) fn load(&self, name: &str) -> Result<Option<Record>> {
+        read_record(&self.dir, &self.stem, name)
+    }
+
+    /// Writes the container atomically: temporary file, fsync, rename, fsync of the directory.
+    pub(crate) fn store(&self, record: &Record) -> Result<()> {
+        let bytes = format::encode(record);
+        let tmp = temp_name(&self.stem);
+        // Removed rather than truncated (a dead writer's file, or anything planted there), so
+        // that the new file is created afresh, owner-only, and never through a link.
+        self.dir.remove(&tmp)?;
+        self.dir.write_new(&tmp, &bytes)?;
+        if let Err(err) = self.dir.rename(&tmp, &data_name(&self.stem)) {
+            let _ = self.dir.remove(&tmp);
+            return Err(err);
         }
-        create_private_dir(&self.root)?;
-        let guid = super::new_guid()?;
-        let tmp = unique_temp_path(&self.root, "machine-guid")?;
-        write_synced(&tmp, guid.as_bytes())?;
-        // hard_link fails if the file appeared meanwhile: then the other writer's GUID wins.
-        let linked = fs::hard_link(&tmp, &path);
-        let _ = fs::remove_file(&tmp);
-        match linked {
-            Ok(()) => {
-                sync_dir(&self.root)?;
-                Ok(guid)
-            }
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-                parse_guid(&read_optional(&path)?.unwrap_or_default())
-            }
-            Err(err) => Err(err.into()),
+        self.dir.sync()
+    }
+
+    /// Removes the container file, a dead writer's temporary file, and then the lock file;
+    /// `false` when there was no container.
+    pub(crate) fn remove(&self) -> Result<bool> {
+        // A dead writer's temporary file holds the container's keys too.
+        let stale = self.dir.remove(&temp_name(&self.stem))?;
+        let removed = self.dir.remove(&data_name(&self.stem))?;
+        // Only where a locked file can be removed (Unix); lock files are empty, nothing leaks.
+        let unlocked = cfg!(unix) && self.dir.remove(&lock_name(&self.stem))?;
+        if removed || stale || unlocked {
+            self.dir.sync()?;
         }
+        Ok(removed)
+    }
+}
+
+/// Reads the container file `stem` in `dir` and checks that it is `name`'s.
+fn read_record(dir: &Dir, stem: &str, name: &str) -> Result<Option<Record>> {
+    let file = data_name(stem);
+    let bytes = match dir.read_file(&file, MAX_FILE_LEN)? {
+        Read::Missing => return Ok(None),
+        Read::TooLarge => return Err(Error::KeysetEntryBad),
+        Read::Bytes(bytes) => bytes,
+    };
+    let record = format::decode(&bytes)?;
+    // A file whose inner name does not hash to its file name was moved or planted: refuse it.
+    if record.name != name {
+        return Err(Error::KeysetEntryBad);
+    }
+    Ok(Some(record))
+}
+
+/// The store's name key: read, or (with `create`) made once, race-free across processes.
+fn name_key(root: &Dir, create: bool) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    let bytes = if create {
+        read_or_create(root, NAME_KEY_FILE, || {
+            let mut key = vec![0u8; NAME_KEY_LEN];
+            getrandom::fill(&mut key).map_err(|_| Error::SysErr)?;
+            Ok(key)
+        })?
+    } else {
+        match root.read_file(NAME_KEY_FILE, NAME_KEY_LEN)? {
+            Read::Missing => return Ok(None),
+            Read::TooLarge => return Err(refused(&root.child(NAME_KEY_FILE), "not a name key")),
+            Read::Bytes(bytes) => bytes,
+        }
+    };
+    if bytes.len() != NAME_KEY_LEN {
+        return Err(refused(&root.child(NAME_KEY_FILE), "not a name key"));
+    }
+    Ok(Some(bytes))
+}
+
+/// Reads the small file `name` in `root`, or creates it with `make`'s bytes: written to a
+/// unique temporary file and linked into place, so that when two processes race, one file
+/// wins and both read it.
+fn read_or_create(
+    root: &Dir,
+    name: &str,
+    make: impl FnOnce() -> Result<Vec<u8>>,
+) -> Result<Zeroizing<Vec<u8>>> {
+    const SMALL: usize = 256;
+    match root.read_file(name, SMALL)? {
+        Read::Bytes(bytes) => return Ok(bytes),
+        Read::TooLarge => return Err(refused(&root.child(name), "larger than the store writes")),
+        Read::Missing => {}
+    }
+    let bytes = Zeroizing::new(make()?);
+    let tmp = unique_temp_name(name)?;
+    root.write_new(&tmp, &bytes)?;
+    let linked = root.link_new(&tmp, name);
+    let _ = root.remove(&tmp);
+    if linked? {
+        root.sync()?;
+        return Ok(bytes);
+    }
+    // Another process made it first: its file wins.
+    match root.read_file(name, SMALL)? {
+        Read::Bytes(bytes) => Ok(bytes),
+        Read::Missing | Read::TooLarge => Err(Error::Fail),
     }
 }
 
@@ -249,9 +349,13 @@ fn parse_guid(bytes: &[u8]) -> Result<String> {
     }
 }
 
-/// The file name stem for a container name: lowercase hex SHA-256 of its UTF-8 bytes.
-pub(crate) fn file_stem(name: &str) -> String {
-    let digest = Sha256::digest(name.as_bytes());
+/// The file name stem for a container name: lowercase hex HMAC-SHA-256 of its UTF-8 bytes
+/// under the store's name key.
+fn file_stem(key: &[u8], name: &str) -> String {
+    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(name.as_bytes());
+    let digest = mac.finalize().into_bytes();
     let mut out = String::with_capacity(64);
     for byte in digest {
         out.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -266,120 +370,29 @@ fn is_stem(stem: &str) -> bool {
     stem.len() == 64 && stem.bytes().all(|b| HEX.contains(&b))
 }
 
-/// Creates `dir` and its missing parents, private to the owner (0700 on Unix).
-fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
-    Ok(())
+fn data_name(stem: &str) -> String {
+    format!("{stem}.{DATA_EXT}")
 }
 
-/// Options for files only the owner may read (0600 on Unix).
-fn private_options() -> OpenOptions {
-    #[allow(unused_mut, reason = "mutated on Unix only")]
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
+fn lock_name(stem: &str) -> String {
+    format!("{stem}.{LOCK_EXT}")
 }
 
-fn read_optional(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(Zeroizing::new(bytes))),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err.into()),
-    }
-}
-
-/// Removes a file; `false` when there was none.
-fn remove_optional(path: &Path) -> Result<bool> {
-    match fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(err) => Err(err.into()),
-    }
-}
-
-/// The temporary file a container is written to before it is renamed over `path`: one fixed
-/// name per container, since its writers hold the container's lock.
-fn temp_path(path: &Path) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("container");
-    path.with_file_name(format!(".{stem}.tmp"))
+/// The temporary file a container is written to before it is renamed over it: one fixed name
+/// per container, since its writers hold the container's lock.
+fn temp_name(stem: &str) -> String {
+    format!(".{stem}.tmp")
 }
 
 /// A temporary file name no other writer uses, for files written without a lock: process id,
 /// a per-process counter and random bytes (a dead process's id may be reused).
-fn unique_temp_path(dir: &Path, stem: &str) -> Result<PathBuf> {
+fn unique_temp_name(stem: &str) -> Result<String> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let mut random = [0u8; 4];
     getrandom::fill(&mut random).map_err(|_| Error::SysErr)?;
     let random = u32::from_le_bytes(random);
-    Ok(dir.join(format!(
-        ".{stem}.{}.{n}.{random:08x}.tmp",
-        std::process::id()
-    )))
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = private_options().write(true).create_new(true).open(path)?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    if let Err(err) = written {
-        drop(file);
-        let _ = fs::remove_file(path);
-        return Err(err.into());
-    }
-    Ok(())
-}
-
-/// Whether the file now at `path` is `file` itself (Unix: same device and inode). Elsewhere lock
-/// files are never removed, so the file at the path is always the one opened.
-fn still_at_path(file: &File, path: &Path) -> Result<bool> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let held = file.metadata()?;
-        match fs::symlink_metadata(path) {
-            Ok(now) => Ok(now.dev() == held.dev() && now.ino() == held.ino()),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(err) => Err(err.into()),
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (file, path);
-        Ok(true)
-    }
-}
-
-/// Replaces `path` with `bytes` atomically. Call with the container's lock held: a temporary
-/// file found in the way was left by a writer that died, and is replaced.
-fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = temp_path(path);
-    // Removed rather than truncated, so that the new file is created afresh with owner-only
-    // permissions.
-    remove_optional(&tmp)?;
-    write_synced(&tmp, bytes)?;
-    if let Err(err) = fs::rename(&tmp, path) {
-        let _ = fs::remove_file(&tmp);
-        return Err(err.into());
-    }
-    sync_dir(dir)
-}
-
-/// Makes a rename or removal in `dir` durable. Directories cannot be opened as files on Windows,
-/// where NTFS journals the metadata change itself.
-fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
+    Ok(format!(".{stem}.{}.{n}.{random:08x}.tmp", std::process::id()))
 }
 
 #[cfg(test)]
@@ -387,8 +400,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hostile_names_stay_inside_the_key_set_directory() {
-        let store = FileStore::new(PathBuf::from("/tmp/root"));
+    fn hostile_names_map_to_fixed_length_stems() {
+        let key = [7u8; NAME_KEY_LEN];
         for name in [
             "../../etc/passwd",
             "a/b\\c",
@@ -399,11 +412,22 @@ mod tests {
             "\u{202e}x",
             "a:b*?",
         ] {
-            let path = store.data_path(KeySet::User, name);
-            assert_eq!(path.parent(), Some(Path::new("/tmp/root/user")), "{name}");
-            assert!(is_stem(path.file_stem().unwrap().to_str().unwrap()));
+            assert!(is_stem(&file_stem(&key, name)), "{name}");
         }
-        assert_ne!(file_stem("Name"), file_stem("name"));
+        assert_ne!(file_stem(&key, "Name"), file_stem(&key, "name"));
+        assert_ne!(file_stem(&key, "x"), file_stem(&[8u8; NAME_KEY_LEN], "x"));
+    }
+
+    #[test]
+    fn the_largest_valid_container_is_read() {
+        let mut record = Record::new(&"\u{10FFFF}".repeat(format::MAX_NAME_CHARS)).unwrap();
+        for slot in &mut record.slots {
+            *slot = Some(format::Slot {
+                permissions: u32::MAX,
+                blob: Zeroizing::new(vec![0xa5; format::MAX_BLOB]),
+            });
+        }
+        assert!(format::encode(&record).len() <= MAX_FILE_LEN);
     }
 
     #[test]

@@ -34,6 +34,7 @@
 
 mod file;
 pub(crate) mod format;
+mod sys;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -171,22 +172,27 @@ impl KeyStore {
     }
 
     /// The file that holds a container (whether or not it exists), `None` for a memory store.
+    ///
+    /// File names are keyed with the store's secret `name-key` (see the [module docs](self)),
+    /// which this creates (with the root) when the store has none yet; `None` also when that
+    /// fails or the store refuses its root.
     #[must_use]
     pub fn container_path(&self, keyset: KeySet, name: &str) -> Option<PathBuf> {
         match &*self.backend {
-            Backend::File(store) => Some(store.data_path(keyset, name)),
+            Backend::File(store) => store.data_path(keyset, name).ok(),
             Backend::Memory(_) => None,
         }
     }
 
-    /// The lock file that serialises writers to a container, `None` for a memory store.
+    /// The lock file that serialises writers to a container, `None` for a memory store (or as
+    /// [`container_path`](Self::container_path)).
     ///
     /// Other tools that must change a container file (a backup restore, say) can hold it with
     /// [`std::fs::File::lock`] while they work; this crate's writers wait for them.
     #[must_use]
     pub fn lock_path(&self, keyset: KeySet, name: &str) -> Option<PathBuf> {
         match &*self.backend {
-            Backend::File(store) => Some(store.lock_path(keyset, name)),
+            Backend::File(store) => store.lock_path(keyset, name).ok(),
             Backend::Memory(_) => None,
         }
     }
@@ -232,11 +238,11 @@ impl KeyStore {
                 if store.exists(keyset, name)? {
                     return Err(Error::Exists);
                 }
-                let _guard = store.lock(keyset, name, self.lock_timeout)?;
-                if store.exists(keyset, name)? {
+                let held = store.lock(keyset, name, self.lock_timeout)?;
+                if held.exists()? {
                     return Err(Error::Exists);
                 }
-                store.store(keyset, &record)?;
+                held.store(&record)?;
             }
             Backend::Memory(mem) => {
                 let mut map = mem.lock();
@@ -273,17 +279,17 @@ impl KeyStore {
                 if !store.exists(keyset, name)? {
                     return Err(Error::BadKeyset);
                 }
-                let _guard = store.lock(keyset, name, self.lock_timeout)?;
-                let Some(mut record) = store.load(keyset, name)? else {
+                let held = store.lock(keyset, name, self.lock_timeout)?;
+                let Some(mut record) = held.load(name)? else {
                     // Deleted between the check and the lock: leave no lock file behind.
-                    store.remove(keyset, name)?;
+                    held.remove()?;
                     return Err(Error::BadKeyset);
                 };
                 if record.id != id {
                     return Err(Error::BadKeyset);
                 }
                 change(&mut record);
-                store.store(keyset, &record)
+                held.store(&record)
             }
             Backend::Memory(mem) => {
                 let mut map = mem.lock();
@@ -306,8 +312,7 @@ impl KeyStore {
                 if !store.exists(keyset, name)? {
                     return Err(Error::BadKeyset);
                 }
-                let _guard = store.lock(keyset, name, self.lock_timeout)?;
-                store.remove(keyset, name)?
+                store.lock(keyset, name, self.lock_timeout)?.remove()?
             }
             Backend::Memory(mem) => mem.lock().remove(&(keyset, name.to_owned())).is_some(),
         };
