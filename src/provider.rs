@@ -398,8 +398,8 @@ impl Provider {
     ///
     /// ```
     /// use cryptoapi::{AcquireFlags, Provider, ProviderType, MS_ENHANCED_PROV};
-    /// # let dir = std::env::temp_dir().join(format!("cryptoapi-acquire-{}", std::process::id()));
-    /// # cryptoapi::KeyStore::set_default_root(Some(dir.clone()));
+    /// # let dir = tempfile::tempdir()?;
+    /// # cryptoapi::KeyStore::set_default_root(Some(dir.path().to_owned()));
     ///
     /// let created = Provider::acquire(Some("orders"), Some(MS_ENHANCED_PROV),
     ///                                 ProviderType::RSA_FULL, AcquireFlags::NEWKEYSET)?;
@@ -408,7 +408,6 @@ impl Provider {
     /// assert_eq!(opened.container(), Some("orders"));
     /// # drop((created, opened));
     /// # Provider::delete_container(Some("orders"), None, ProviderType::RSA_FULL, AcquireFlags::empty())?;
-    /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), cryptoapi::Error>(())
     /// ```
     #[doc(

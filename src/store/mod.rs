@@ -72,13 +72,12 @@ impl KeySet {
 /// ```
 /// use cryptoapi::{AcquireFlags, KeySet, KeyStore, ProviderType};
 ///
-/// let dir = std::env::temp_dir().join(format!("cryptoapi-doc-{}", std::process::id()));
-/// let store = KeyStore::at(&dir);
+/// let dir = tempfile::tempdir()?; // a fresh private directory, removed on drop
+/// let store = KeyStore::at(dir.path());
 /// let prov = store.acquire(Some("my keys"), None, ProviderType::RSA_FULL, AcquireFlags::NEWKEYSET)?;
 /// assert_eq!(store.containers(KeySet::User)?, ["my keys"]);
 /// drop(prov);
 /// store.delete_container(Some("my keys"), None, ProviderType::RSA_FULL, AcquireFlags::empty())?;
-/// # std::fs::remove_dir_all(&dir).ok();
 /// # Ok::<(), cryptoapi::Error>(())
 /// ```
 #[derive(Clone)]
