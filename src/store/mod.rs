@@ -6,14 +6,20 @@
 //! store, whose root is taken, in this order, from [`KeyStore::set_default_root`], the
 //! `CRYPTOAPI_HOME` environment variable, and the platform's per-user data directory
 //! (`$XDG_DATA_HOME/cryptoapi` or `~/.local/share/cryptoapi` on Linux and other Unix systems,
-//! `~/Library/Application Support/cryptoapi` on macOS, `%APPDATA%\cryptoapi` on Windows).
+//! `~/Library/Application Support/cryptoapi` on macOS, `%APPDATA%\cryptoapi` on Windows). A
+//! variable must name an absolute path, and a setuid or setgid program reads none of them (see
+//! [The environment](#the-environment)).
 //!
 //! Each store has two separate namespaces ([`KeySet`]): the user's containers and the
-//! machine's (`CRYPT_MACHINE_KEYSET`).
+//! machine's (`CRYPT_MACHINE_KEYSET`). **The machine key set is per store root, not
+//! machine-wide** as on Windows (where every account shares one set under `%ProgramData%`): it
+//! is a `machine` directory beside `user` under the same root, so the default store's machine
+//! key set is under the user's own root unless a root is given, with the same owner and modes.
+//! Accounts do not share it.
 //!
 //! # Guarantees of the file store
 //!
-//! * **Names cannot escape the root.** A container's file name is the SHA-256 of its name, so
+//! * **Names cannot escape the root.** A container's file name is a keyed hash of its name, so
 //!   `..`, separators, NUL, reserved device names (`CON`, `NUL`) and case-insensitive file
 //!   systems change nothing. Container names are case-sensitive.
 //! * **Writes are atomic and durable**: a new container file is written to a temporary file,
@@ -21,9 +27,9 @@
 //!   new container, never a mix.
 //! * **Corruption is reported, never papered over**: the format is versioned and checksummed;
 //!   a damaged file gives `NTE_KEYSET_ENTRY_BAD` and is left untouched until it is deleted.
-//! * **Private on Unix**: directories are created 0700 and files 0600. (Windows protects its own
-//!   key files with DPAPI; this store relies on file permissions, so keep the root on a disk
-//!   only its owner can read.)
+//! * **Private, and checked, on Unix**: directories are created 0700 and files 0600, and what
+//!   the store finds on disk is checked before it is trusted (see
+//!   [Private keys on disk](#private-keys-on-disk)).
 //! * **Shared safely between processes**: writers serialise on a per-container lock file
 //!   ([`std::fs::File::lock`]) and give up with `ERROR_BUSY` after a bounded wait
 //!   ([`KeyStore::with_lock_timeout`]); readers never wait. Every context reads the container
@@ -31,6 +37,58 @@
 //!   changes at once.
 //! * **Delete wins**: deleting a container that another context has open succeeds, as on
 //!   Windows; that context still releases cleanly and can never bring the container back.
+//!
+//! # Private keys on disk
+//!
+//! **Private keys are stored unencrypted.** Windows encrypts its key files with DPAPI, under a
+//! secret derived from the user's logon; this store has no such secret, so a container file
+//! holds its private keys in the clear, protected only by ownership and file modes. Anyone who
+//! can read the files as their owner can read the keys: root, another process of the same user,
+//! a backup or a disk image. Keep the root on a disk that only its owner can read (and encrypt
+//! the disk if it can leave your hands).
+//!
+//! So on Unix the store refuses, with `ERROR_ACCESS_DENIED` naming the path, anything on disk that
+//! another user could have written or could read:
+//!
+//! * a store root or key-set directory (`user`, `machine`) that is not owned by the user or is
+//!   writable by group or others: whoever can write it can swap or remove container files;
+//! * an ancestor directory of the root that is writable by others without the sticky bit (a
+//!   sticky directory such as `/tmp` is accepted): whoever can write it can replace the root
+//!   with a directory of their own;
+//! * a container, lock, `machine-guid` or `name-key` file that is not a regular file, is not
+//!   owned by the user, or has any group or other permission bit: such a file may hold someone
+//!   else's keys, or have leaked its own.
+//!
+//! Symbolic links are never followed: a link planted where a directory or file of the store
+//! should be is refused, not used to read or write elsewhere. A container file that is larger
+//! than the format allows or is not a regular file (a FIFO, a device) is refused without
+//! blocking, so a planted FIFO cannot hang a reader nor a huge file exhaust its memory.
+//!
+//! Container file names are keyed with a per-store secret, the root's `name-key` file (random,
+//! created with the store): without it, the name of a container, deleted or not, cannot be
+//! recovered from its file name by hashing a dictionary of likely names.
+//!
+//! On Windows the files get the permissions they inherit from the root's directory
+//! (`%APPDATA%` is private to its user by default); the Unix ownership and mode checks do not
+//! apply.
+//!
+//! # The environment
+//!
+//! The default store's root and the default container's name come from environment variables:
+//! `CRYPTOAPI_HOME`, `XDG_DATA_HOME`, `HOME` or `APPDATA` for the root, the first of `USER`,
+//! `USERNAME` and `LOGNAME` for the name. An empty variable counts as unset. Two rules keep an
+//! environment that an attacker chose from choosing where keys are read and written:
+//!
+//! * **A setuid or setgid process ignores them all**, as glibc's `secure_getenv` does: its
+//!   caller set them, not its owner. Such a process is one whose real user id differs from its
+//!   effective one, or its real group id from its effective one; this is how the kernel's
+//!   `AT_SECURE` flag is approximated without libc (privileges gained by file capabilities
+//!   alone, with equal ids, are not detected). Its default store has a root only if the program
+//!   calls [`KeyStore::set_default_root`] (else `ERROR_ENVVAR_NOT_FOUND`, as when nothing is
+//!   configured), and its default container is named `default`.
+//! * **A root must be absolute.** A variable that names a relative path is
+//!   `ERROR_ENVVAR_NOT_FOUND`: neither a root that moves with the working directory nor a
+//!   fall-back to the next variable.
 
 mod file;
 pub(crate) mod format;
