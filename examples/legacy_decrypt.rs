@@ -68,7 +68,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Demo: write a legacy file, then read it back.
     let password = "Tr0ub4dor&3";
     let secret = "Quarterly figures, do not distribute.\n".repeat(300);
-    let path = std::env::temp_dir().join(format!("legacy-{}.bin", std::process::id()));
+    // In a fresh private directory: a predictable name in the shared temporary directory could
+    // be planted or read by another user.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("legacy.bin");
 
     let mut key = legacy_key(&prov, password)?;
     let mut file = std::fs::File::create(&path)?;
@@ -103,6 +106,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("with the wrong password the padding happened to check out: garbage out")
         }
     }
-    std::fs::remove_file(&path)?;
+    dir.close()?;
     Ok(())
 }

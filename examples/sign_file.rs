@@ -14,10 +14,14 @@ use cryptoapi::{
 const CONTAINER: &str = "cryptoapi-sign-file-example";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // A fresh private directory for the demo file and the key store, removed at the end: a
+    // predictable name in the shared temporary directory could be planted or read by another
+    // user.
+    let dir = tempfile::tempdir()?;
     let path = match std::env::args().nth(1) {
         Some(path) => std::path::PathBuf::from(path),
         None => {
-            let path = std::env::temp_dir().join(format!("report-{}.txt", std::process::id()));
+            let path = dir.path().join("report.txt");
             std::fs::write(
                 &path,
                 "Quarterly report: all figures audited.\n".repeat(100),
@@ -26,8 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     // A store of its own, so that the example leaves nothing behind.
-    let root = std::env::temp_dir().join(format!("cryptoapi-sign-file-{}", std::process::id()));
-    let store = KeyStore::at(&root);
+    let store = KeyStore::at(dir.path().join("store"));
 
     // --- The signer: a container with a signature key pair (created on first use).
     let signer = match store.acquire(
@@ -81,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     drop((pair, hash, public));
-    drop(signer);
-    std::fs::remove_dir_all(&root)?;
+    drop((signer, store));
+    dir.close()?;
     Ok(())
 }

@@ -8,8 +8,8 @@
 //!
 //! ```
 //! use cryptoapi::{AcquireFlags, AlgId, KeyFlags, Provider, ProviderType, ReleaseFlags};
-//! # let dir = std::env::temp_dir().join(format!("cryptoapi-crate-doc-{}", std::process::id()));
-//! # cryptoapi::KeyStore::set_default_root(Some(dir.clone()));
+//! # let dir = tempfile::tempdir()?;
+//! # cryptoapi::KeyStore::set_default_root(Some(dir.path().to_owned()));
 //!
 //! // CryptAcquireContext(&hProv, "my app", NULL, PROV_RSA_AES, CRYPT_NEWKEYSET)
 //! let prov = Provider::acquire(Some("my app"), None, ProviderType::RSA_AES, AcquireFlags::NEWKEYSET)?;
@@ -31,7 +31,6 @@
 //! drop((key, hash));
 //! prov.release(ReleaseFlags::empty())?;
 //! # Provider::delete_container(Some("my app"), None, ProviderType::RSA_AES, AcquireFlags::empty())?;
-//! # std::fs::remove_dir_all(&dir).ok();
 //! # Ok::<(), cryptoapi::Error>(())
 //! ```
 //!

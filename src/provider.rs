@@ -2,6 +2,7 @@
 
 mod params;
 
+use std::ffi::OsString;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -159,11 +160,18 @@ fn keyset_of(flags: AcquireFlags) -> KeySet {
     }
 }
 
-/// The container name Windows uses when none is given: the logged-on user's name.
+/// The container name Windows uses when none is given: the logged-on user's name (`default` in a
+/// setuid or setgid process, whose environment is not trusted: see `store::env_var`).
 fn default_container_name() -> String {
+    container_name_from(crate::store::env_var)
+}
+
+/// The first of `USER`, `USERNAME` and `LOGNAME` that `env` gives (and is Unicode), else
+/// `default`.
+fn container_name_from(env: impl Fn(&str) -> Option<OsString>) -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
+        .find_map(|var| env(var)?.into_string().ok())
         .unwrap_or_else(|| "default".to_owned())
 }
 
@@ -356,7 +364,8 @@ impl Provider {
     /// context, using the default key store ([`KeyStore::default_store`]).
     ///
     /// * `container`: the container name; `None` or `""` selects the default container (named
-    ///   after the logged-on user) or, with `VERIFYCONTEXT`, no container.
+    ///   after the logged-on user: `USER`, `USERNAME` or `LOGNAME`; `default` without them and in
+    ///   a setuid or setgid process) or, with `VERIFYCONTEXT`, no container.
     /// * `provider`: a provider name such as [`MS_ENHANCED_PROV`] (case-insensitive); `None` or
     ///   `""` selects the type's default ([`MS_STRONG_PROV`] for `PROV_RSA_FULL`,
     ///   [`MS_ENH_RSA_AES_PROV`] for `PROV_RSA_AES`).
@@ -376,7 +385,9 @@ impl Provider {
     ///   [`delete_container`](Provider::delete_container)), another contradictory combination,
     ///   or `VERIFYCONTEXT` with a container name;
     /// * `NTE_BAD_KEYSET_PARAM`: a container name over 260 characters or containing NUL;
-    /// * `ERROR_ENVVAR_NOT_FOUND`: no key store location is configured (see [`KeyStore`]);
+    /// * `ERROR_ENVVAR_NOT_FOUND`: no key store location is configured, or the environment
+    ///   variable that gives it does not name an absolute path (see [`KeyStore::default_store`];
+    ///   a setuid or setgid process ignores the environment);
     /// * `NTE_BAD_KEYSET`: the container does not exist (open);
     /// * `NTE_EXISTS`: the container already exists (`NEWKEYSET`);
     /// * `NTE_KEYSET_ENTRY_BAD`: the container file is corrupt;
@@ -387,8 +398,8 @@ impl Provider {
     ///
     /// ```
     /// use cryptoapi::{AcquireFlags, Provider, ProviderType, MS_ENHANCED_PROV};
-    /// # let dir = std::env::temp_dir().join(format!("cryptoapi-acquire-{}", std::process::id()));
-    /// # cryptoapi::KeyStore::set_default_root(Some(dir.clone()));
+    /// # let dir = tempfile::tempdir()?;
+    /// # cryptoapi::KeyStore::set_default_root(Some(dir.path().to_owned()));
     ///
     /// let created = Provider::acquire(Some("orders"), Some(MS_ENHANCED_PROV),
     ///                                 ProviderType::RSA_FULL, AcquireFlags::NEWKEYSET)?;
@@ -397,7 +408,6 @@ impl Provider {
     /// assert_eq!(opened.container(), Some("orders"));
     /// # drop((created, opened));
     /// # Provider::delete_container(Some("orders"), None, ProviderType::RSA_FULL, AcquireFlags::empty())?;
-    /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), cryptoapi::Error>(())
     /// ```
     #[doc(
@@ -430,7 +440,9 @@ impl Provider {
     /// `NTE_KEYSET_NOT_DEF`, `NTE_PROV_TYPE_NO_MATCH`, `NTE_PROV_TYPE_NOT_DEF`), and:
     /// * `NTE_BAD_FLAGS`: undefined bits, or `NEWKEYSET` / `VERIFYCONTEXT`;
     /// * `NTE_BAD_KEYSET_PARAM`: a name over 260 characters or containing NUL;
-    /// * `ERROR_ENVVAR_NOT_FOUND`: no key store location is configured;
+    /// * `ERROR_ENVVAR_NOT_FOUND`: no key store location is configured, or the environment
+    ///   variable that gives it does not name an absolute path (as for
+    ///   [`acquire`](Provider::acquire));
     /// * `NTE_BAD_KEYSET`: the container does not exist;
     /// * `ERROR_BUSY`: another process holds the container's lock past the bounded wait;
     /// * `ERROR_ACCESS_DENIED`, `NTE_FAIL`: the key store's disk failed.
@@ -580,7 +592,9 @@ impl Provider {
     /// # Errors
     ///
     /// `ERROR_ENVVAR_NOT_FOUND` when a verify context on the default store finds no store
-    /// location; `ERROR_ACCESS_DENIED` or `NTE_FAIL` when the key set cannot be read.
+    /// location, or an environment variable that does not name an absolute path (as for
+    /// [`acquire`](Provider::acquire)); `ERROR_ACCESS_DENIED` or `NTE_FAIL` when the key set
+    /// cannot be read.
     #[doc(alias = "PP_ENUMCONTAINERS", alias = "CryptGetProvParam")]
     pub fn containers(&self) -> Result<Vec<String>> {
         self.containers_in(self.ctx.keyset)
@@ -810,6 +824,25 @@ mod tests {
             0
         );
         assert_eq!(t(Some(""), 24, v), 0);
+    }
+
+    #[test]
+    fn the_default_container_is_named_after_the_user_else_default() {
+        let name = |vars: &'static [(&str, &str)]| {
+            container_name_from(|var: &str| {
+                vars.iter()
+                    .find(|(name, _)| *name == var)
+                    .map(|(_, value)| OsString::from(value))
+            })
+        };
+        assert_eq!(
+            name(&[("LOGNAME", "l"), ("USERNAME", "n"), ("USER", "u")]),
+            "u"
+        );
+        assert_eq!(name(&[("LOGNAME", "l"), ("USERNAME", "n")]), "n");
+        assert_eq!(name(&[("LOGNAME", "l")]), "l");
+        // A privileged process's lookup gives nothing (store::env_var).
+        assert_eq!(name(&[]), "default");
     }
 
     #[test]

@@ -6,14 +6,20 @@
 //! store, whose root is taken, in this order, from [`KeyStore::set_default_root`], the
 //! `CRYPTOAPI_HOME` environment variable, and the platform's per-user data directory
 //! (`$XDG_DATA_HOME/cryptoapi` or `~/.local/share/cryptoapi` on Linux and other Unix systems,
-//! `~/Library/Application Support/cryptoapi` on macOS, `%APPDATA%\cryptoapi` on Windows).
+//! `~/Library/Application Support/cryptoapi` on macOS, `%APPDATA%\cryptoapi` on Windows). A
+//! variable must name an absolute path, and a setuid or setgid program reads none of them (see
+//! [The environment](#the-environment)).
 //!
 //! Each store has two separate namespaces ([`KeySet`]): the user's containers and the
-//! machine's (`CRYPT_MACHINE_KEYSET`).
+//! machine's (`CRYPT_MACHINE_KEYSET`). **The machine key set is per store root, not
+//! machine-wide** as on Windows (where every account shares one set under `%ProgramData%`): it
+//! is a `machine` directory beside `user` under the same root, so the default store's machine
+//! key set is under the user's own root unless a root is given, with the same owner and modes.
+//! Accounts do not share it.
 //!
 //! # Guarantees of the file store
 //!
-//! * **Names cannot escape the root.** A container's file name is the SHA-256 of its name, so
+//! * **Names cannot escape the root.** A container's file name is a keyed hash of its name, so
 //!   `..`, separators, NUL, reserved device names (`CON`, `NUL`) and case-insensitive file
 //!   systems change nothing. Container names are case-sensitive.
 //! * **Writes are atomic and durable**: a new container file is written to a temporary file,
@@ -21,9 +27,9 @@
 //!   new container, never a mix.
 //! * **Corruption is reported, never papered over**: the format is versioned and checksummed;
 //!   a damaged file gives `NTE_KEYSET_ENTRY_BAD` and is left untouched until it is deleted.
-//! * **Private on Unix**: directories are created 0700 and files 0600. (Windows protects its own
-//!   key files with DPAPI; this store relies on file permissions, so keep the root on a disk
-//!   only its owner can read.)
+//! * **Private, and checked, on Unix**: directories are created 0700 and files 0600, and what
+//!   the store finds on disk is checked before it is trusted (see
+//!   [Private keys on disk](#private-keys-on-disk)).
 //! * **Shared safely between processes**: writers serialise on a per-container lock file
 //!   ([`std::fs::File::lock`]) and give up with `ERROR_BUSY` after a bounded wait
 //!   ([`KeyStore::with_lock_timeout`]); readers never wait. Every context reads the container
@@ -31,12 +37,65 @@
 //!   changes at once.
 //! * **Delete wins**: deleting a container that another context has open succeeds, as on
 //!   Windows; that context still releases cleanly and can never bring the container back.
+//!
+//! # Private keys on disk
+//!
+//! **Private keys are stored unencrypted.** Windows encrypts its key files with DPAPI, under a
+//! secret derived from the user's logon; this store has no such secret, so a container file
+//! holds its private keys in the clear, protected only by ownership and file modes. Anyone who
+//! can read the files as their owner can read the keys: root, another process of the same user,
+//! a backup or a disk image. Keep the root on a disk that only its owner can read (and encrypt
+//! the disk if it can leave your hands).
+//!
+//! So on Unix the store refuses, with `ERROR_ACCESS_DENIED` naming the path, anything on disk that
+//! another user could have written or could read:
+//!
+//! * a store root or key-set directory (`user`, `machine`) that is not owned by the user or is
+//!   writable by group or others: whoever can write it can swap or remove container files;
+//! * an ancestor directory of the root that is writable by others without the sticky bit (a
+//!   sticky directory such as `/tmp` is accepted): whoever can write it can replace the root
+//!   with a directory of their own;
+//! * a container, lock, `machine-guid` or `name-key` file that is not a regular file, is not
+//!   owned by the user, or has any group or other permission bit: such a file may hold someone
+//!   else's keys, or have leaked its own.
+//!
+//! Symbolic links are never followed: a link planted where a directory or file of the store
+//! should be is refused, not used to read or write elsewhere. A container file that is larger
+//! than the format allows or is not a regular file (a FIFO, a device) is refused without
+//! blocking, so a planted FIFO cannot hang a reader nor a huge file exhaust its memory.
+//!
+//! Container file names are keyed with a per-store secret, the root's `name-key` file (random,
+//! created with the store): without it, the name of a container, deleted or not, cannot be
+//! recovered from its file name by hashing a dictionary of likely names.
+//!
+//! On Windows the files get the permissions they inherit from the root's directory
+//! (`%APPDATA%` is private to its user by default); the Unix ownership and mode checks do not
+//! apply.
+//!
+//! # The environment
+//!
+//! The default store's root and the default container's name come from environment variables:
+//! `CRYPTOAPI_HOME`, `XDG_DATA_HOME`, `HOME` or `APPDATA` for the root, the first of `USER`,
+//! `USERNAME` and `LOGNAME` for the name. An empty variable counts as unset. Two rules keep an
+//! environment that an attacker chose from choosing where keys are read and written:
+//!
+//! * **A setuid or setgid process ignores them all**, as glibc's `secure_getenv` does: its
+//!   caller set them, not its owner. Such a process is one whose real user id differs from its
+//!   effective one, or its real group id from its effective one; this is how the kernel's
+//!   `AT_SECURE` flag is approximated without libc (privileges gained by file capabilities
+//!   alone, with equal ids, are not detected). Its default store has a root only if the program
+//!   calls [`KeyStore::set_default_root`] (else `ERROR_ENVVAR_NOT_FOUND`, as when nothing is
+//!   configured), and its default container is named `default`.
+//! * **A root must be absolute.** A variable that names a relative path is
+//!   `ERROR_ENVVAR_NOT_FOUND`: neither a root that moves with the working directory nor a
+//!   fall-back to the next variable.
 
 mod file;
 pub(crate) mod format;
 mod sys;
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -72,13 +131,12 @@ impl KeySet {
 /// ```
 /// use cryptoapi::{AcquireFlags, KeySet, KeyStore, ProviderType};
 ///
-/// let dir = std::env::temp_dir().join(format!("cryptoapi-doc-{}", std::process::id()));
-/// let store = KeyStore::at(&dir);
+/// let dir = tempfile::tempdir()?; // a fresh private directory, removed on drop
+/// let store = KeyStore::at(dir.path());
 /// let prov = store.acquire(Some("my keys"), None, ProviderType::RSA_FULL, AcquireFlags::NEWKEYSET)?;
 /// assert_eq!(store.containers(KeySet::User)?, ["my keys"]);
 /// drop(prov);
 /// store.delete_container(Some("my keys"), None, ProviderType::RSA_FULL, AcquireFlags::empty())?;
-/// # std::fs::remove_dir_all(&dir).ok();
 /// # Ok::<(), cryptoapi::Error>(())
 /// ```
 #[derive(Clone)]
@@ -141,15 +199,22 @@ impl KeyStore {
     /// `$CRYPTOAPI_HOME`, else the platform's per-user data directory (see the
     /// [module docs](crate::store)).
     ///
+    /// In a setuid or setgid process the environment is not trusted and not read (as glibc's
+    /// `secure_getenv` does): only [`set_default_root`](Self::set_default_root) gives a root.
+    ///
     /// # Errors
     ///
-    /// `ERROR_ENVVAR_NOT_FOUND` when none of the three gives a directory.
+    /// `ERROR_ENVVAR_NOT_FOUND` when none of the three gives a directory, or when the environment
+    /// variable that gives it (`CRYPTOAPI_HOME`, `XDG_DATA_HOME`, `HOME` or `APPDATA`) does not
+    /// name an absolute path: a relative root would move with the working directory, so it is
+    /// refused rather than used or passed over for the next variable.
     pub fn default_store() -> Result<Self> {
         Ok(Self::at(default_root()?))
     }
 
     /// Sets (or with `None`, clears) the root of the default store for this process. It takes
-    /// precedence over `CRYPTOAPI_HOME`.
+    /// precedence over `CRYPTOAPI_HOME`, and is the only way to give a setuid or setgid program a
+    /// default store.
     pub fn set_default_root(root: Option<PathBuf>) {
         *DEFAULT_ROOT.write().unwrap_or_else(|e| e.into_inner()) = root;
     }
@@ -358,41 +423,125 @@ pub(crate) fn new_guid() -> Result<String> {
 }
 
 fn default_root() -> Result<PathBuf> {
-    if let Some(root) = DEFAULT_ROOT
+    let configured = DEFAULT_ROOT
         .read()
         .unwrap_or_else(|e| e.into_inner())
-        .clone()
-    {
-        return Ok(root);
-    }
-    if let Some(root) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(root));
-    }
-    platform_data_dir()
-        .map(|dir| dir.join("cryptoapi"))
-        .ok_or(Error::EnvvarNotFound)
+        .clone();
+    resolve_root(configured, env_var)
 }
 
-fn env_dir(var: &str) -> Option<PathBuf> {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
+/// The default store's root: `configured` (from [`KeyStore::set_default_root`]), else
+/// `CRYPTOAPI_HOME`, else the platform's data directory, each variable read through `env`.
+///
+/// A variable that is set must name an absolute path: a relative one is `ERROR_ENVVAR_NOT_FOUND`,
+/// not a fall-back to the next variable nor a root that moves with the working directory.
+fn resolve_root(
+    configured: Option<PathBuf>,
+    env: impl Fn(&str) -> Option<OsString>,
+) -> Result<PathBuf> {
+    if let Some(root) = configured {
+        return Ok(root);
+    }
+    if let Some(root) = env(HOME_ENV) {
+        return absolute(root);
+    }
+    platform_data_dir(&env).map(|dir| dir.join("cryptoapi"))
+}
+
+/// A variable's value as a path, if it is absolute; `ERROR_ENVVAR_NOT_FOUND` if not.
+fn absolute(value: OsString) -> Result<PathBuf> {
+    let path = PathBuf::from(value);
+    if path.is_absolute() {
+        Ok(path)
+    } else {
+        Err(Error::EnvvarNotFound)
+    }
+}
+
+/// An absolute path from a variable that must be set.
+fn required_dir(env: &impl Fn(&str) -> Option<OsString>, var: &str) -> Result<PathBuf> {
+    absolute(env(var).ok_or(Error::EnvvarNotFound)?)
 }
 
 #[cfg(windows)]
-fn platform_data_dir() -> Option<PathBuf> {
-    env_dir("APPDATA")
+fn platform_data_dir(env: &impl Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
+    required_dir(env, "APPDATA")
 }
 
 #[cfg(target_os = "macos")]
-fn platform_data_dir() -> Option<PathBuf> {
-    env_dir("HOME").map(|home| home.join("Library").join("Application Support"))
+fn platform_data_dir(env: &impl Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
+    Ok(required_dir(env, "HOME")?
+        .join("Library")
+        .join("Application Support"))
 }
 
 #[cfg(not(any(windows, target_os = "macos")))]
-fn platform_data_dir() -> Option<PathBuf> {
-    env_dir("XDG_DATA_HOME")
-        .or_else(|| env_dir("HOME").map(|home| home.join(".local").join("share")))
+fn platform_data_dir(env: &impl Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
+    match env("XDG_DATA_HOME") {
+        Some(data) => absolute(data),
+        None => Ok(required_dir(env, "HOME")?.join(".local").join("share")),
+    }
+}
+
+/// An environment variable this crate reads (`CRYPTOAPI_HOME`, `XDG_DATA_HOME`, `HOME`,
+/// `APPDATA`, and `USER`/`USERNAME`/`LOGNAME` for the default container's name): `None` when it
+/// is unset or empty, and always `None` in a privileged process, as glibc's `secure_getenv`
+/// answers. Every lookup of these variables in the crate goes through here.
+///
+/// A process is privileged when it is setuid or setgid: its real user id differs from its
+/// effective one, or its real group id from its effective one. That is how this crate
+/// approximates the kernel's `AT_SECURE` flag, which `secure_getenv` reads, without libc
+/// (`getauxval`): a program that gains privileges by file capabilities or a security module's
+/// transition alone, with equal ids, is not detected.
+pub(crate) fn env_var(name: &str) -> Option<OsString> {
+    trusted_env_var(ProcessIds::current(), name, |var| std::env::var_os(var))
+}
+
+/// [`env_var`]'s decision, with the process's ids and the lookup as parameters.
+fn trusted_env_var(
+    ids: Option<ProcessIds>,
+    name: &str,
+    lookup: impl FnOnce(&str) -> Option<OsString>,
+) -> Option<OsString> {
+    if ids.is_some_and(ProcessIds::privileged) {
+        return None;
+    }
+    lookup(name).filter(|value| !value.is_empty())
+}
+
+/// A process's real and effective user and group ids.
+#[cfg_attr(not(unix), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ProcessIds {
+    uid: u32,
+    euid: u32,
+    gid: u32,
+    egid: u32,
+}
+
+impl ProcessIds {
+    /// This process's ids.
+    #[cfg(unix)]
+    fn current() -> Option<Self> {
+        use rustix::process::{getegid, geteuid, getgid, getuid};
+        Some(ProcessIds {
+            uid: getuid().as_raw(),
+            euid: geteuid().as_raw(),
+            gid: getgid().as_raw(),
+            egid: getegid().as_raw(),
+        })
+    }
+
+    /// None: Windows has no setuid or setgid programs.
+    #[cfg(not(unix))]
+    fn current() -> Option<Self> {
+        None
+    }
+
+    /// Setuid or setgid: the real user (or group) differs from the effective one.
+    fn privileged(self) -> bool {
+        self.uid != self.euid || self.gid != self.egid
+    }
 }
 
 #[cfg(test)]
@@ -592,6 +741,161 @@ mod tests {
                 r.slots[1] = Some(slot(2))
             })
             .unwrap();
+    }
+
+    /// An environment of `(name, value)` pairs.
+    fn env_of<'a>(vars: &'a [(&str, &str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| OsString::from(value))
+        }
+    }
+
+    const ORDINARY: ProcessIds = ProcessIds {
+        uid: 1000,
+        euid: 1000,
+        gid: 1000,
+        egid: 1000,
+    };
+
+    #[test]
+    fn a_privileged_process_reads_no_environment() {
+        let env = env_of(&[("CRYPTOAPI_HOME", "/srv/keys"), ("USER", "")]);
+        let read = |ids| trusted_env_var(ids, HOME_ENV, &env);
+        assert_eq!(read(Some(ORDINARY)), Some("/srv/keys".into()));
+        assert_eq!(read(None), Some("/srv/keys".into()));
+        assert_eq!(
+            read(Some(ProcessIds {
+                uid: 0,
+                euid: 0,
+                ..ORDINARY
+            })),
+            Some("/srv/keys".into())
+        );
+        // setuid (either way round), setgid.
+        for ids in [
+            ProcessIds {
+                euid: 0,
+                ..ORDINARY
+            },
+            ProcessIds { uid: 0, ..ORDINARY },
+            ProcessIds {
+                egid: 5,
+                ..ORDINARY
+            },
+            ProcessIds { gid: 5, ..ORDINARY },
+        ] {
+            assert!(ids.privileged());
+            assert_eq!(read(Some(ids)), None, "{ids:?}");
+        }
+        // Empty is unset.
+        assert_eq!(trusted_env_var(Some(ORDINARY), "USER", &env), None);
+        assert_eq!(trusted_env_var(Some(ORDINARY), "HOME", &env), None);
+    }
+
+    /// An absolute path on this platform.
+    const ABS: &str = if cfg!(windows) { r"C:\keys" } else { "/keys" };
+
+    #[test]
+    fn the_root_comes_from_the_configured_path_then_cryptoapi_home() {
+        let configured = PathBuf::from("relative/is/the/caller's/choice");
+        let env = env_of(&[(HOME_ENV, "relative")]);
+        assert_eq!(
+            resolve_root(Some(configured.clone()), &env).unwrap(),
+            configured
+        );
+        let env = env_of(&[(HOME_ENV, ABS), ("HOME", "/home/u"), ("APPDATA", r"C:\a")]);
+        assert_eq!(resolve_root(None, &env).unwrap(), PathBuf::from(ABS));
+        // Nothing set: no root.
+        assert!(matches!(
+            resolve_root(None, env_of(&[])),
+            Err(Error::EnvvarNotFound)
+        ));
+    }
+
+    #[test]
+    fn a_relative_root_variable_is_refused() {
+        for value in ["keys", "./keys", "../keys", "."] {
+            // Even with a usable platform directory behind it: no silent fall-back.
+            let vars = [(HOME_ENV, value), ("HOME", ABS), ("APPDATA", ABS)];
+            let env = env_of(&vars);
+            assert!(
+                matches!(resolve_root(None, &env), Err(Error::EnvvarNotFound)),
+                "{value}"
+            );
+        }
+    }
+
+    #[cfg(not(any(windows, target_os = "macos")))]
+    #[test]
+    fn the_xdg_and_home_roots_must_be_absolute() {
+        let root = |vars: &[(&str, &str)]| resolve_root(None, env_of(vars));
+        assert_eq!(
+            root(&[("XDG_DATA_HOME", "/data"), ("HOME", "/home/u")]).unwrap(),
+            PathBuf::from("/data/cryptoapi")
+        );
+        assert_eq!(
+            root(&[("HOME", "/home/u")]).unwrap(),
+            PathBuf::from("/home/u/.local/share/cryptoapi")
+        );
+        for vars in [
+            &[("XDG_DATA_HOME", "data"), ("HOME", "/home/u")][..],
+            &[("HOME", "home/u")][..],
+            &[("HOME", "~")][..],
+        ] {
+            assert!(matches!(root(vars), Err(Error::EnvvarNotFound)), "{vars:?}");
+        }
+    }
+
+    #[cfg(target_os = "macos")]
+    #[test]
+    fn the_home_root_must_be_absolute() {
+        let root = |vars: &[(&str, &str)]| resolve_root(None, env_of(vars));
+        assert_eq!(
+            root(&[("HOME", "/Users/u")]).unwrap(),
+            PathBuf::from("/Users/u/Library/Application Support/cryptoapi")
+        );
+        assert!(matches!(root(&[("HOME", "u")]), Err(Error::EnvvarNotFound)));
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn the_appdata_root_must_be_absolute() {
+        let root = |vars: &[(&str, &str)]| resolve_root(None, env_of(vars));
+        assert_eq!(
+            root(&[("APPDATA", r"C:\a")]).unwrap(),
+            PathBuf::from(r"C:\a\cryptoapi")
+        );
+        assert!(matches!(
+            root(&[("APPDATA", "a")]),
+            Err(Error::EnvvarNotFound)
+        ));
+    }
+
+    /// A privileged process with every variable set has no default root of its own.
+    #[test]
+    fn a_privileged_process_has_only_the_configured_root() {
+        let vars = [
+            (HOME_ENV, ABS),
+            ("XDG_DATA_HOME", ABS),
+            ("HOME", ABS),
+            ("APPDATA", ABS),
+        ];
+        let setuid = ProcessIds {
+            euid: 0,
+            ..ORDINARY
+        };
+        let env = |name: &str| trusted_env_var(Some(setuid), name, env_of(&vars));
+        assert!(matches!(
+            resolve_root(None, env),
+            Err(Error::EnvvarNotFound)
+        ));
+        let configured = PathBuf::from(ABS);
+        assert_eq!(
+            resolve_root(Some(configured.clone()), env).unwrap(),
+            configured
+        );
     }
 
     #[test]
