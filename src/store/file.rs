@@ -392,7 +392,10 @@ fn unique_temp_name(stem: &str) -> Result<String> {
     let mut random = [0u8; 4];
     getrandom::fill(&mut random).map_err(|_| Error::SysErr)?;
     let random = u32::from_le_bytes(random);
-    Ok(format!(".{stem}.{}.{n}.{random:08x}.tmp", std::process::id()))
+    Ok(format!(
+        ".{stem}.{}.{n}.{random:08x}.tmp",
+        std::process::id()
+    ))
 }
 
 #[cfg(test)]

@@ -85,13 +85,20 @@ mod unix {
         if st.st_uid != euid() {
             return Err(refused(
                 path,
-                &format!("owned by uid {}, not by this user (uid {})", st.st_uid, euid()),
+                &format!(
+                    "owned by uid {}, not by this user (uid {})",
+                    st.st_uid,
+                    euid()
+                ),
             ));
         }
         if st.st_mode & GROUP_OTHER_WRITE != 0 {
             return Err(refused(
                 path,
-                &format!("writable by group or others (mode {:o})", st.st_mode & 0o7777),
+                &format!(
+                    "writable by group or others (mode {:o})",
+                    st.st_mode & 0o7777
+                ),
             ));
         }
         Ok(())
@@ -105,7 +112,11 @@ mod unix {
         if st.st_uid != euid() {
             return Err(refused(
                 path,
-                &format!("owned by uid {}, not by this user (uid {})", st.st_uid, euid()),
+                &format!(
+                    "owned by uid {}, not by this user (uid {})",
+                    st.st_uid,
+                    euid()
+                ),
             ));
         }
         if st.st_mode & GROUP_OTHER_ANY != 0 {
@@ -184,7 +195,8 @@ mod unix {
                         Ok(()) | Err(Errno::EXIST) => {}
                         Err(err) => return Err(io(err)),
                     }
-                    rfs::openat(&self.fd, name, flags, Mode::empty()).map_err(|e| open_error(&path, e))?
+                    rfs::openat(&self.fd, name, flags, Mode::empty())
+                        .map_err(|e| open_error(&path, e))?
                 }
                 Err(Errno::NOENT) => return Ok(None),
                 Err(err) => return Err(open_error(&path, err)),
@@ -236,11 +248,7 @@ mod unix {
         /// Creates `name` (which must not exist), owner-only, writes `bytes` and syncs them.
         pub(crate) fn write_new(&self, name: &str, bytes: &[u8]) -> Result<()> {
             let path = self.child(name);
-            let flags = base()
-                | OFlags::WRONLY
-                | OFlags::CREATE
-                | OFlags::EXCL
-                | OFlags::NOFOLLOW;
+            let flags = base() | OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW;
             let fd = rfs::openat(&self.fd, name, flags, Mode::from_raw_mode(FILE_MODE))
                 .map_err(|e| open_error(&path, e))?;
             let mut file = File::from(fd);
@@ -404,7 +412,10 @@ mod portable {
 
         pub(crate) fn write_new(&self, name: &str, bytes: &[u8]) -> Result<()> {
             let path = self.child(name);
-            let mut file = OpenOptions::new().write(true).create_new(true).open(&path)?;
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)?;
             if let Err(err) = file.write_all(bytes).and_then(|()| file.sync_all()) {
                 drop(file);
                 let _ = fs::remove_file(&path);

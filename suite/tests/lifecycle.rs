@@ -767,7 +767,10 @@ fn hostile_names_are_distinct_containers_inside_the_root() {
     // HMAC-SHA-256 of the name under the store's name key, in lowercase hex.
     let store_files = ["name-key", "machine-guid"];
     let key_set_files = files.iter().filter(|p| {
-        p.is_file() && !store_files.iter().any(|f| p.file_name().is_some_and(|n| n == *f))
+        p.is_file()
+            && !store_files
+                .iter()
+                .any(|f| p.file_name().is_some_and(|n| n == *f))
     });
     for path in key_set_files {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap();
@@ -1636,7 +1639,10 @@ fn disk_failures_are_reported_with_their_source() {
     assert_eq!(err.code(), 5);
     assert!(matches!(err, Error::Io(_)), "{err:?}");
     assert!(std::error::Error::source(&err).is_some());
-    assert!(err.to_string().contains(&root.path.display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(&root.path.display().to_string()),
+        "{err}"
+    );
     assert_eq!(
         err_code(store.containers(KeySet::User)),
         codes::ERROR_ACCESS_DENIED
