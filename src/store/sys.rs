@@ -77,21 +77,27 @@ mod unix {
         std::io::Error::from(err).into()
     }
 
+    /// Refuses what this process's effective user does not own.
+    fn check_owner(path: &Path, st: &Stat) -> Result<()> {
+        if st.st_uid == euid() {
+            return Ok(());
+        }
+        Err(refused(
+            path,
+            &format!(
+                "owned by uid {}, not by this user (uid {})",
+                st.st_uid,
+                euid()
+            ),
+        ))
+    }
+
     /// Refuses a directory that is not the user's own or that others may change.
     fn check_dir(path: &Path, st: &Stat) -> Result<()> {
         if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
             return Err(refused(path, "not a directory"));
         }
-        if st.st_uid != euid() {
-            return Err(refused(
-                path,
-                &format!(
-                    "owned by uid {}, not by this user (uid {})",
-                    st.st_uid,
-                    euid()
-                ),
-            ));
-        }
+        check_owner(path, st)?;
         if st.st_mode & GROUP_OTHER_WRITE != 0 {
             return Err(refused(
                 path,
@@ -109,16 +115,7 @@ mod unix {
         if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
             return Err(refused(path, "not a regular file"));
         }
-        if st.st_uid != euid() {
-            return Err(refused(
-                path,
-                &format!(
-                    "owned by uid {}, not by this user (uid {})",
-                    st.st_uid,
-                    euid()
-                ),
-            ));
-        }
+        check_owner(path, st)?;
         if st.st_mode & GROUP_OTHER_ANY != 0 {
             return Err(refused(
                 path,
