@@ -111,6 +111,15 @@ impl FileStore {
         Ok(Some((root, dir)))
     }
 
+    /// The key set directory and the name key of a store that has them; `None` when either is
+    /// missing (then the key set has no containers).
+    fn open_existing(&self, keyset: KeySet) -> Result<Option<(Dir, Zeroizing<Vec<u8>>)>> {
+        let Some((root, dir)) = self.open(keyset, false)? else {
+            return Ok(None);
+        };
+        Ok(name_key(&root, false)?.map(|key| (dir, key)))
+    }
+
     /// The file stem for a container name; `None` when the store has no name key and
     /// `create` is false (then it has no containers either).
     fn stem(&self, name: &str, create: bool) -> Result<Option<String>> {
@@ -161,10 +170,7 @@ impl FileStore {
 
     /// Reads and decodes a container; `None` when it does not exist.
     pub(crate) fn load(&self, keyset: KeySet, name: &str) -> Result<Option<Record>> {
-        let Some((root, dir)) = self.open(keyset, false)? else {
-            return Ok(None);
-        };
-        let Some(key) = name_key(&root, false)? else {
+        let Some((dir, key)) = self.open_existing(keyset)? else {
             return Ok(None);
         };
         read_record(&dir, &file_stem(&key, name), name)
@@ -172,10 +178,7 @@ impl FileStore {
 
     /// Whether a container file exists (corrupt or not), without taking the lock.
     pub(crate) fn exists(&self, keyset: KeySet, name: &str) -> Result<bool> {
-        let Some((root, dir)) = self.open(keyset, false)? else {
-            return Ok(false);
-        };
-        let Some(key) = name_key(&root, false)? else {
+        let Some((dir, key)) = self.open_existing(keyset)? else {
             return Ok(false);
         };
         dir.exists(&data_name(&file_stem(&key, name)))
@@ -185,10 +188,7 @@ impl FileStore {
     /// will not read (corrupt, planted, not regular files) are skipped; opening them by name
     /// reports why.
     pub(crate) fn list(&self, keyset: KeySet) -> Result<Vec<String>> {
-        let Some((root, dir)) = self.open(keyset, false)? else {
-            return Ok(Vec::new());
-        };
-        let Some(key) = name_key(&root, false)? else {
+        let Some((dir, key)) = self.open_existing(keyset)? else {
             return Ok(Vec::new());
         };
         let mut names = Vec::new();
