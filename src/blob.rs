@@ -133,6 +133,19 @@ pub(crate) struct RsaPrivateParts {
     pub(crate) private_exponent: Option<Zeroizing<Vec<u8>>>,
 }
 
+/// A DWORD parameter value as the C calls write it: 4 little-endian bytes.
+pub(crate) fn dword(value: u32) -> Vec<u8> {
+    value.to_le_bytes().to_vec()
+}
+
+/// Reads a DWORD parameter from the start of `data`, as Windows reads `*(DWORD *)pbData`;
+/// fewer than 4 bytes give `NTE_BAD_DATA`.
+pub(crate) fn read_dword(data: &[u8]) -> Result<u32> {
+    data.first_chunk::<4>()
+        .map(|b| u32::from_le_bytes(*b))
+        .ok_or(Error::BadData)
+}
+
 fn le_u32(bytes: &[u8]) -> u32 {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
 }

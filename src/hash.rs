@@ -397,7 +397,7 @@ impl<'p> Hash<'p> {
             return Err(Error::BadFlags);
         }
         match param {
-            HP_ALGID => Ok(self.alg.raw().to_le_bytes().to_vec()),
+            HP_ALGID => Ok(crate::blob::dword(self.alg.raw())),
             HP_HASHSIZE => Ok(u32::try_from(self.size())
                 .unwrap_or(0)
                 .to_le_bytes()

@@ -4,7 +4,7 @@ use zeroize::Zeroizing;
 
 use super::{CipherMode, Key, KeyPermissions, MAX_SALT_EX, SALT_LEN};
 use crate::alg::{AlgId, Personality};
-use crate::blob::{BlobType, plaintext_blob};
+use crate::blob::{BlobType, dword, plaintext_blob, read_dword};
 use crate::error::{Error, Result};
 
 /// `PKCS5_PADDING`: the only padding Microsoft's providers implement (`KP_PADDING`).
@@ -34,19 +34,6 @@ pub const KP_SALT_EX: u32 = 10;
 /// `KP_EFFECTIVE_KEYLEN`: RC2's effective key length in bits, a DWORD, for [`Key::param`] /
 /// [`Key::set_param`].
 pub const KP_EFFECTIVE_KEYLEN: u32 = 19;
-
-/// A DWORD parameter: 4 little-endian bytes.
-fn dword_bytes(value: u32) -> Vec<u8> {
-    value.to_le_bytes().to_vec()
-}
-
-/// Reads a DWORD parameter from the start of `data`, as Windows reads `*(DWORD *)pbData`;
-/// fewer than 4 bytes give `NTE_BAD_DATA`.
-pub(crate) fn read_dword(data: &[u8]) -> Result<u32> {
-    data.first_chunk::<4>()
-        .map(|b| u32::from_le_bytes(*b))
-        .ok_or(Error::BadData)
-}
 
 impl<'p> Key<'p> {
     /// The chaining mode (`KP_MODE`): CBC by default for block ciphers,
@@ -403,14 +390,14 @@ impl<'p> Key<'p> {
         Ok(match id {
             KP_IV => self.iv(),
             KP_SALT => self.checked_salt()?,
-            KP_PADDING => dword_bytes(self.padding()),
-            KP_MODE => dword_bytes(self.mode().raw()),
-            KP_MODE_BITS => dword_bytes(self.mode_bits()),
-            KP_PERMISSIONS => dword_bytes(self.permissions().bits()),
-            KP_ALGID => dword_bytes(self.alg_id().raw()),
-            KP_BLOCKLEN => dword_bytes(self.block_bits()),
-            KP_KEYLEN => dword_bytes(self.key_bits()),
-            KP_EFFECTIVE_KEYLEN => dword_bytes(self.effective_key_bits()),
+            KP_PADDING => dword(self.padding()),
+            KP_MODE => dword(self.mode().raw()),
+            KP_MODE_BITS => dword(self.mode_bits()),
+            KP_PERMISSIONS => dword(self.permissions().bits()),
+            KP_ALGID => dword(self.alg_id().raw()),
+            KP_BLOCKLEN => dword(self.block_bits()),
+            KP_KEYLEN => dword(self.key_bits()),
+            KP_EFFECTIVE_KEYLEN => dword(self.effective_key_bits()),
             _ => return Err(Error::BadType),
         })
     }

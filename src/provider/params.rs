@@ -1,6 +1,7 @@
 //! `CryptGetProvParam` / `CryptSetProvParam` by raw parameter id.
 
 use super::Provider;
+use crate::blob::dword;
 use crate::error::{Error, Result};
 use crate::store::KeySet;
 
@@ -53,11 +54,6 @@ const VERSION: u32 = 0x200;
 const BOTH_KEY_SPECS: u32 = 3;
 /// `PP_*_KEYSIZE_INC`.
 const KEYSIZE_INC: u32 = 8;
-
-/// A DWORD parameter: 4 little-endian bytes.
-fn dword(value: u32) -> Vec<u8> {
-    value.to_le_bytes().to_vec()
-}
 
 /// A string parameter: its bytes and the terminating NUL, exactly what the C call writes.
 fn c_string(value: &str) -> Vec<u8> {
