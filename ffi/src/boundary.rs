@@ -1,0 +1,316 @@
+//! The boundary: Windows' base types, the thread's last error, the one wrapper every export
+//! runs in, and the pointer checks that turn C arguments into safe Rust values.
+//!
+//! Every `unsafe` operation of the library is in this module (the exports only call the
+//! `unsafe fn`s below, each in a block that states which argument contract makes it sound).
+//! Past these functions everything is safe Rust calling the `cryptoapi` crate.
+
+#![allow(non_camel_case_types)]
+
+use std::cell::Cell;
+use std::ffi::c_char;
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use cryptoapi::{Error, Result, codes};
+
+/// `BOOL`: a 32-bit integer, `TRUE` (1) or `FALSE` (0).
+pub type BOOL = i32;
+/// `BOOLEAN`: an 8-bit truth value (`SystemFunction036`'s result).
+pub type BOOLEAN = u8;
+/// `DWORD`: an unsigned 32-bit integer.
+pub type DWORD = u32;
+/// `ALG_ID`: an algorithm identifier (`CALG_*`).
+pub type ALG_ID = u32;
+/// `HCRYPTPROV`: a provider context handle (the address of a library-owned cell).
+pub type HCRYPTPROV = usize;
+/// `HCRYPTKEY`: a key handle (the address of a library-owned cell).
+pub type HCRYPTKEY = usize;
+/// `HCRYPTHASH`: a hash handle (the address of a library-owned cell).
+pub type HCRYPTHASH = usize;
+/// `WCHAR`: one UTF-16 code unit.
+pub type WCHAR = u16;
+
+/// `TRUE`.
+pub const TRUE: BOOL = 1;
+/// `FALSE`.
+pub const FALSE: BOOL = 0;
+
+/// The longest string (in bytes or UTF-16 units, without the NUL) an `A` or `W` argument may
+/// have. Windows' own names are at most 260 characters; a longer scan means a missing
+/// terminator, answered `ERROR_INVALID_PARAMETER` instead of reading on.
+const MAX_STRING: usize = 32 * 1024;
+
+thread_local! {
+    static LAST_ERROR: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Sets the calling thread's last error (`SetLastError`).
+pub(crate) fn set_last_error(code: u32) {
+    // During thread teardown the slot may be gone; the code is then unobservable anyway.
+    let _ = LAST_ERROR.try_with(|slot| slot.set(code));
+}
+
+/// The calling thread's last error (`GetLastError`).
+pub(crate) fn last_error() -> u32 {
+    LAST_ERROR.try_with(Cell::get).unwrap_or(0)
+}
+
+/// Runs one export's body: `TRUE` on success; on failure `FALSE` with the error's Windows code
+/// as the thread's last error. A panic is caught here, never unwinds into C, and is answered
+/// `NTE_FAIL`.
+pub(crate) fn run(body: impl FnOnce() -> Result<()>) -> BOOL {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => TRUE,
+        Ok(Err(err)) => {
+            set_last_error(err.code());
+            FALSE
+        }
+        Err(_) => {
+            set_last_error(codes::NTE_FAIL);
+            FALSE
+        }
+    }
+}
+
+/// A caller's `DWORD *` (an in/out length, a type, a reserved word), checked non-NULL.
+///
+/// Reads and writes are unaligned, as x86 Windows tolerates.
+pub(crate) struct DwordPtr<'a> {
+    ptr: *mut u32,
+    _caller: PhantomData<&'a mut u32>,
+}
+
+impl DwordPtr<'_> {
+    /// The value the caller passed in.
+    pub(crate) fn get(&self) -> u32 {
+        // SAFETY: `ptr` is non-NULL and, by the contract `dword_ptr`'s caller stated, valid for
+        // reads and writes of 4 bytes for `'a`.
+        unsafe { self.ptr.read_unaligned() }
+    }
+
+    /// Stores `value` for the caller.
+    pub(crate) fn set(&mut self, value: u32) {
+        // SAFETY: as in `get`.
+        unsafe { self.ptr.write_unaligned(value) }
+    }
+}
+
+/// Checks a `DWORD *` argument: NULL is `ERROR_INVALID_PARAMETER`.
+///
+/// # Safety
+///
+/// `ptr` is NULL or valid for reads and writes of 4 bytes for `'a` (the Windows contract of
+/// every `DWORD *` parameter).
+pub(crate) unsafe fn dword_ptr<'a>(ptr: *mut u32) -> Result<DwordPtr<'a>> {
+    if ptr.is_null() {
+        return Err(Error::InvalidParameter);
+    }
+    Ok(DwordPtr {
+        ptr,
+        _caller: PhantomData,
+    })
+}
+
+/// A caller's output handle (`HCRYPTKEY *` and the like), checked non-NULL. It is written
+/// only on success: a failed call leaves the caller's variable as it was, as Windows does
+/// (programs rely on it: a failed `CryptGenKey` must not clobber a key handle they still use).
+pub(crate) struct HandleOut<'a> {
+    ptr: *mut usize,
+    _caller: PhantomData<&'a mut usize>,
+}
+
+impl HandleOut<'_> {
+    /// Stores the new handle for the caller.
+    pub(crate) fn set(&mut self, handle: usize) {
+        // SAFETY: `ptr` is non-NULL and, by `handle_out`'s contract, valid for writes of one
+        // handle for `'a`.
+        unsafe { self.ptr.write_unaligned(handle) }
+    }
+}
+
+/// Checks an output-handle argument: NULL is `ERROR_INVALID_PARAMETER`.
+///
+/// # Safety
+///
+/// `ptr` is NULL or valid for writes of one handle (`uintptr_t`) for `'a`.
+pub(crate) unsafe fn handle_out<'a>(ptr: *mut usize) -> Result<HandleOut<'a>> {
+    if ptr.is_null() {
+        return Err(Error::InvalidParameter);
+    }
+    Ok(HandleOut {
+        ptr,
+        _caller: PhantomData,
+    })
+}
+
+/// `len` bytes the caller passed in; an empty slice for length 0 (whatever the pointer), and
+/// `ERROR_INVALID_PARAMETER` for NULL with a length.
+///
+/// # Safety
+///
+/// When `len` is not 0, `ptr` is NULL or valid for reads of `len` bytes for `'a`, and nothing
+/// writes them meanwhile.
+pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(Error::InvalidParameter);
+    }
+    // SAFETY: non-NULL, and valid for `len` bytes by the caller's contract; `u8` has no
+    // alignment requirement.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// The caller's writable buffer of `len` bytes; an empty slice for length 0, and
+/// `ERROR_INVALID_PARAMETER` for NULL with a length.
+///
+/// # Safety
+///
+/// When `len` is not 0, `ptr` is NULL or valid for reads and writes of `len` bytes for `'a`,
+/// and nothing else accesses them meanwhile.
+pub(crate) unsafe fn bytes_mut<'a>(ptr: *mut u8, len: usize) -> Result<&'a mut [u8]> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if ptr.is_null() {
+        return Err(Error::InvalidParameter);
+    }
+    // SAFETY: non-NULL, valid for `len` bytes and not aliased, by the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr, len) })
+}
+
+/// Copies a `#[repr(C)]` structure of plain integers and pointers out of the caller's memory.
+///
+/// # Safety
+///
+/// `ptr` is NULL or valid for reads of one `T`; `T` is a `Copy` structure for which every bit
+/// pattern is valid (integers and raw pointers only).
+pub(crate) unsafe fn read_struct<T: Copy>(ptr: *const T) -> Result<T> {
+    if ptr.is_null() {
+        return Err(Error::InvalidParameter);
+    }
+    // SAFETY: non-NULL and valid for one `T` by the caller's contract; unaligned read, and
+    // every bit pattern is a valid `T`.
+    Ok(unsafe { ptr.read_unaligned() })
+}
+
+/// A NUL-terminated UTF-8 string (`LPCSTR`); `None` for NULL.
+///
+/// # Errors
+///
+/// `ERROR_INVALID_PARAMETER` when the bytes are not UTF-8 or no NUL comes within
+/// 32 KiB.
+///
+/// # Safety
+///
+/// `ptr` is NULL or points to a NUL-terminated string that stays unchanged during the call.
+pub(crate) unsafe fn str_a(ptr: *const c_char) -> Result<Option<String>> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    let mut len = 0;
+    // SAFETY: the string is readable up to and including its NUL (the caller's contract), and
+    // the scan stops at the NUL.
+    while unsafe { ptr.wrapping_add(len).read() } != 0 {
+        len += 1;
+        if len > MAX_STRING {
+            return Err(Error::InvalidParameter);
+        }
+    }
+    // SAFETY: the `len` bytes before the NUL were just read.
+    let raw = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    std::str::from_utf8(raw)
+        .map(|s| Some(s.to_owned()))
+        .map_err(|_| Error::InvalidParameter)
+}
+
+/// A NUL-terminated UTF-16 string (`LPCWSTR`); `None` for NULL.
+///
+/// # Errors
+///
+/// `ERROR_INVALID_PARAMETER` for an unpaired surrogate, or when no NUL comes within 32 Ki
+/// units.
+///
+/// # Safety
+///
+/// `ptr` is NULL or points to a NUL-terminated UTF-16 string that stays unchanged during the
+/// call.
+pub(crate) unsafe fn str_w(ptr: *const WCHAR) -> Result<Option<String>> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    let mut units = Vec::new();
+    loop {
+        // SAFETY: readable up to and including the terminating 0 (the caller's contract); the
+        // loop stops there. Unaligned, as a `WCHAR *` into a byte buffer may be.
+        let unit = unsafe { ptr.wrapping_add(units.len()).read_unaligned() };
+        if unit == 0 {
+            break;
+        }
+        units.push(unit);
+        if units.len() > MAX_STRING {
+            return Err(Error::InvalidParameter);
+        }
+    }
+    String::from_utf16(&units)
+        .map(Some)
+        .map_err(|_| Error::InvalidParameter)
+}
+
+/// Windows' buffer idiom for an output of `data`: a NULL `pb` asks for the size, which goes
+/// to `*pdw` (success); a buffer shorter than `*pdw` says is `ERROR_MORE_DATA` with the needed
+/// size in `*pdw`; otherwise `data` is copied and `*pdw` set to its length.
+///
+/// # Safety
+///
+/// `pb` is NULL or valid for writes of the `pdw.get()` bytes the caller said it holds.
+pub(crate) unsafe fn write_buffer(data: &[u8], pb: *mut u8, pdw: &mut DwordPtr<'_>) -> Result<()> {
+    let needed = u32::try_from(data.len()).map_err(|_| Error::NoMemory)?;
+    if pb.is_null() {
+        pdw.set(needed);
+        return Ok(());
+    }
+    let capacity = pdw.get();
+    pdw.set(needed);
+    if capacity < needed {
+        return Err(Error::MoreData);
+    }
+    // SAFETY: `pb` holds `capacity >= needed` writable bytes by the caller's contract.
+    let out = unsafe { bytes_mut(pb, data.len()) }?;
+    out.copy_from_slice(data);
+    Ok(())
+}
+
+/// Reads a `CRYPT_DATA_BLOB` / `CRYPT_INTEGER_BLOB` the caller passed (`{ cbData, pbData }`):
+/// its contents.
+///
+/// # Safety
+///
+/// `ptr` is NULL or points to a blob structure whose `pbData` is valid for `cbData` bytes.
+pub(crate) unsafe fn data_blob<'a>(ptr: *const u8) -> Result<&'a [u8]> {
+    // SAFETY: the caller's contract: `ptr` is NULL or a readable `CRYPT_DATA_BLOB`.
+    let blob = unsafe { read_struct(ptr.cast::<CryptDataBlob>()) }?;
+    // SAFETY: the blob's own contract: `pbData` holds `cbData` readable bytes.
+    unsafe { bytes(blob.pb_data, blob.cb_data as usize) }
+}
+
+/// `CRYPT_DATA_BLOB` / `CRYPT_INTEGER_BLOB` (`CRYPTOAPI_BLOB`), as the caller lays it out.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct CryptDataBlob {
+    pub(crate) cb_data: u32,
+    pub(crate) pb_data: *const u8,
+}
+
+/// `HMAC_INFO`, as the caller lays it out.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct HmacInfoC {
+    pub(crate) hash_algid: u32,
+    pub(crate) pb_inner_string: *const u8,
+    pub(crate) cb_inner_string: u32,
+    pub(crate) pb_outer_string: *const u8,
+    pub(crate) cb_outer_string: u32,
+}
