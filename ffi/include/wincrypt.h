@@ -142,7 +142,9 @@ typedef struct _GUID {
  * C11 u"" (char16_t is uint16_t), C++ u"" (or L"" before C++11 where wchar_t
  * is 16-bit) reinterpreted as WCHAR, C99 with a 16-bit unsigned wchar_t L"",
  * and plain C99 a compound literal.  Each _W name below is an array of WCHAR,
- * so sizeof gives its size in bytes as on Windows. */
+ * so sizeof gives its size in bytes as on Windows.  (In plain C99 without
+ * -fshort-wchar a compound literal cannot initialise a static object inside a
+ * function; C11, C++ and -fshort-wchar builds have no such limit.) */
 #if defined(__cplusplus)
 #  if __cplusplus >= 201103L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201103L)
 #    define CRYPTOAPI_WSTR_(n, s) (reinterpret_cast<const WCHAR (&)[n]>(u##s))
@@ -1219,8 +1221,11 @@ WINADVAPI BOOL WINAPI CryptDuplicateHash(
 WINADVAPI BOOL WINAPI CryptDestroyHash(HCRYPTHASH hHash);
 
 /* Signatures. */
-/* Signs the hash with the container's dwKeySpec key; szDescription must be
- * NULL.  pbSignature follows the buffer convention. */
+/* Signs the hash with the container's dwKeySpec key.  Microsoft documents
+ * szDescription as obsolete (pass NULL); a non-NULL one is hashed in first as
+ * UTF-16LE without its terminator, as the Base provider does, and
+ * CryptVerifySignature must then be given the same string.  pbSignature
+ * follows the buffer convention. */
 WINADVAPI BOOL WINAPI CryptSignHashA(
     HCRYPTHASH hHash,
     DWORD dwKeySpec,

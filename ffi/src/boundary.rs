@@ -314,3 +314,70 @@ pub(crate) struct HmacInfoC {
     pub(crate) pb_outer_string: *const u8,
     pub(crate) cb_outer_string: u32,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_answered_nte_fail_and_never_unwinds() {
+        set_last_error(0);
+        let result = run(|| panic!("a bug inside the library"));
+        assert_eq!(result, FALSE);
+        assert_eq!(last_error(), codes::NTE_FAIL);
+    }
+
+    #[test]
+    fn errors_become_false_and_the_last_error() {
+        assert_eq!(run(|| Err(Error::BadFlags)), FALSE);
+        assert_eq!(last_error(), 0x8009_0009);
+        set_last_error(1234);
+        assert_eq!(run(|| Ok(())), TRUE);
+        assert_eq!(last_error(), 1234, "success leaves the last error alone");
+    }
+
+    #[test]
+    fn the_buffer_idiom() {
+        let mut len = 0u32;
+        // SAFETY: `len` is a live, writable DWORD.
+        let mut pdw = unsafe { dword_ptr(&mut len) }.unwrap();
+        // SAFETY: a NULL buffer is never written.
+        unsafe { write_buffer(b"abc", std::ptr::null_mut(), &mut pdw) }.unwrap();
+        assert_eq!(pdw.get(), 3);
+        let mut buf = [0u8; 3];
+        pdw.set(2);
+        // SAFETY: `buf` has 3 bytes, more than the 2 the length claims.
+        let err = unsafe { write_buffer(b"abc", buf.as_mut_ptr(), &mut pdw) }.unwrap_err();
+        assert_eq!(err.code(), 234);
+        assert_eq!(pdw.get(), 3, "the needed size");
+        assert_eq!(buf, [0; 3], "nothing written on ERROR_MORE_DATA");
+        // SAFETY: `buf` has the 3 bytes the length says.
+        unsafe { write_buffer(b"abc", buf.as_mut_ptr(), &mut pdw) }.unwrap();
+        assert_eq!(&buf, b"abc");
+        // SAFETY: NULL is refused before any access.
+        assert!(unsafe { dword_ptr(std::ptr::null_mut()) }.is_err());
+    }
+
+    #[test]
+    fn strings_are_utf8_or_utf16_and_checked() {
+        // SAFETY: a NUL-terminated literal.
+        let name = unsafe { str_a(c"Zürich".as_ptr()) }.unwrap();
+        assert_eq!(name.as_deref(), Some("Zürich"));
+        // SAFETY: as above.
+        assert!(unsafe { str_a(c"\xff\xfe".as_ptr()) }.is_err());
+        // SAFETY: NULL is allowed and never read.
+        assert_eq!(unsafe { str_a(std::ptr::null()) }.unwrap(), None);
+        let wide: Vec<u16> = "漢字".encode_utf16().chain([0]).collect();
+        // SAFETY: NUL-terminated.
+        let name = unsafe { str_w(wide.as_ptr()) }.unwrap();
+        assert_eq!(name.as_deref(), Some("漢字"));
+        let lone = [0xd800u16, 0];
+        // SAFETY: NUL-terminated.
+        assert!(unsafe { str_w(lone.as_ptr()) }.is_err());
+        let unterminated = vec![b'a'; MAX_STRING + 2];
+        let mut terminated = unterminated.clone();
+        terminated.push(0);
+        // SAFETY: NUL-terminated, but longer than the limit: the scan stops at the limit.
+        assert!(unsafe { str_a(terminated.as_ptr().cast()) }.is_err());
+    }
+}

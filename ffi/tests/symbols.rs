@@ -3,8 +3,10 @@
 //! symbol leaks into the C namespace), and the static library defines every one of them.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+mod common;
 
 /// The contract's exports, in its order.
 const CONTRACT: &[&str] = &[
@@ -52,30 +54,6 @@ const CONTRACT: &[&str] = &[
     "SetLastError",
 ];
 
-/// Builds the shared and static libraries in this test's profile and target directory
-/// (`cargo test` builds only the rlib) and returns the directory holding them.
-fn libraries() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let target_dir = profile_dir.parent().expect("target");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut build = Command::new(cargo);
-    build
-        .args(["build", "--quiet", "-p", "cryptoapi-ffi", "--lib"])
-        .arg("--manifest-path")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target_dir);
-    if profile_dir.file_name().is_some_and(|p| p == "release") {
-        build.arg("--release");
-    }
-    let status = build.status().expect("run cargo build");
-    assert!(status.success(), "cargo build -p cryptoapi-ffi failed");
-    profile_dir.to_owned()
-}
-
 fn nm(args: &[&str], file: &Path) -> String {
     let output = Command::new("nm")
         .args(args)
@@ -92,17 +70,12 @@ fn nm(args: &[&str], file: &Path) -> String {
 
 #[test]
 fn dynamic_symbols_are_exactly_the_contract() {
-    let dir = libraries();
-    let shared = dir.join(if cfg!(target_os = "macos") {
-        "libwincrypt.dylib"
-    } else {
-        "libwincrypt.so"
-    });
+    let shared = &common::library().shared;
     let mut args = vec!["--defined-only", "--extern-only", "--format=posix"];
     if !cfg!(target_os = "macos") {
         args.push("-D");
     }
-    let listed = nm(&args, &shared);
+    let listed = nm(&args, shared);
     let defined: BTreeSet<&str> = listed
         .lines()
         .filter_map(|line| line.split_whitespace().next())
@@ -124,10 +97,9 @@ fn dynamic_symbols_are_exactly_the_contract() {
 
 #[test]
 fn static_library_defines_every_export() {
-    let dir = libraries();
     let listed = nm(
         &["--defined-only", "--extern-only", "--format=posix"],
-        &dir.join("libwincrypt.a"),
+        &common::library().static_lib,
     );
     let defined: BTreeSet<&str> = listed
         .lines()
