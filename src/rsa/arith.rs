@@ -17,7 +17,8 @@
 //! `m = c^d mod n` by the Chinese remainder theorem, with the three blindings of the `rsa`
 //! crate 0.10 and its fault check, constant-time in every secret value:
 //!
-//! 1. base blinding: `c' = c·r^e mod n` for a fresh random `r`, unblinded at the end with `r⁻¹`;
+//! 1. base blinding: `c' = c·r^e mod n` for a fresh random `r`, each CRT half unblinded with
+//!    `r⁻¹` modulo its prime;
 //! 2. exponent blinding: `dp' = dp + b·(p − 1)` for a fresh random 128-bit `b` (likewise `dq'`);
 //! 3. modulus blinding: the exponentiation runs modulo `p·g` for a fresh random odd 129-bit
 //!    `g`, and its result is then reduced modulo p;
@@ -220,12 +221,19 @@ impl<const N: usize> Public<N> {
         })
     }
 
-    /// `x^e mod n`: constant-time in `x` (the exponent is public).
+    /// `x^e mod n` by left-to-right square and multiply: constant-time in `x`, variable-time
+    /// only in the public exponent (17 multiplications for 65537, where the fixed-window
+    /// exponentiation would precompute a table of 16 powers first).
     fn pow_e(&self, x: &Uint<N>) -> Uint<N> {
-        let e = U64::from_u32(self.exponent);
-        FixedMontyForm::new(x, &self.params)
-            .pow_bounded_exp(&e, u32::BITS - self.exponent.leading_zeros())
-            .retrieve()
+        let base = Zeroizing::new(FixedMontyForm::new(x, &self.params));
+        let mut acc = Zeroizing::new(*base);
+        for bit in (0..u32::BITS - 1 - self.exponent.leading_zeros()).rev() {
+            *acc = acc.square();
+            if (self.exponent >> bit) & 1 == 1 {
+                *acc = acc.mul(&base);
+            }
+        }
+        acc.retrieve()
     }
 
     /// A big-endian input of exactly the modulus length, below the modulus.
@@ -376,8 +384,10 @@ impl<const P: usize, const PB: usize, const N: usize> Private<P, PB, N> {
         })
     }
 
-    /// A fresh blinding pair (r^e, r⁻¹) modulo n, in Montgomery form.
-    fn blinding_pair(&self) -> Result<Zeroizing<(FixedMontyForm<N>, FixedMontyForm<N>)>> {
+    /// A fresh blinding factor: `r^e mod n`, and `r⁻¹` modulo p and modulo q (in Montgomery
+    /// form), so that each CRT half is unblinded on its own. Two half-size inversions cost
+    /// about half of one modulo n.
+    fn blinding(&self) -> Result<Zeroizing<Blinding<P, N>>> {
         let n = self.public.params.modulus().as_ref();
         let bits = n.bit_width_vartime();
         loop {
@@ -386,13 +396,35 @@ impl<const P: usize, const PB: usize, const N: usize> Private<P, PB, N> {
             if !r.ct_lt(n).to_bool() || r.is_zero().to_bool() {
                 continue;
             }
-            let r = Zeroizing::new(FixedMontyForm::new(&r, &self.public.params));
-            if let Some(inverse) = r.invert().into_option() {
-                let e = U64::from_u32(self.public.exponent);
-                let power = r.pow_bounded_exp(&e, u32::BITS - self.public.exponent.leading_zeros());
-                return Ok(Zeroizing::new((power, inverse)));
-            }
+            let inverse = |params: &FixedMontyParams<P>| {
+                let residue = Zeroizing::new(r.rem(params.modulus().as_nz_ref()));
+                FixedMontyForm::new(&residue, params).invert().into_option()
+            };
+            // r shares a factor with n (probability about 2^-1023): draw another.
+            let (Some(p_inverse), Some(q_inverse)) = (inverse(&self.p), inverse(&self.q)) else {
+                continue;
+            };
+            return Ok(Zeroizing::new(Blinding {
+                power: FixedMontyForm::new(&self.public.pow_e(&r), &self.public.params),
+                p_inverse,
+                q_inverse,
+            }));
         }
+    }
+}
+
+/// See [`Private::blinding`]. Wiped on drop (through `Zeroizing`).
+struct Blinding<const P: usize, const N: usize> {
+    power: FixedMontyForm<N>,
+    p_inverse: FixedMontyForm<P>,
+    q_inverse: FixedMontyForm<P>,
+}
+
+impl<const P: usize, const N: usize> Zeroize for Blinding<P, N> {
+    fn zeroize(&mut self) {
+        self.power.zeroize();
+        self.p_inverse.zeroize();
+        self.q_inverse.zeroize();
     }
 }
 
@@ -400,18 +432,21 @@ impl<const P: usize, const PB: usize, const N: usize> PrivateOps for Private<P, 
     fn private(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
         let n_params = &self.public.params;
         let c = self.public.input(input)?;
-        let pair = self.blinding_pair()?;
-        let blinded = Zeroizing::new((FixedMontyForm::new(&c, n_params) * pair.0).retrieve());
+        let blinding = self.blinding()?;
+        let blinded =
+            Zeroizing::new((FixedMontyForm::new(&c, n_params) * blinding.power).retrieve());
 
+        // Each half unblinded: m1 = m mod p, m2 = m mod q.
         let m1 = blinded_half::<P, PB, N>(&blinded, &self.p, &self.dp)?;
+        let m1 = Zeroizing::new(FixedMontyForm::new(&m1, &self.p) * blinding.p_inverse);
         let m2 = blinded_half::<P, PB, N>(&blinded, &self.q, &self.dq)?;
+        let m2 =
+            Zeroizing::new((FixedMontyForm::new(&m2, &self.q) * blinding.q_inverse).retrieve());
         // h = qinv (m1 − m2) mod p; m = m2 + h q (below n: m2 < q, h < p).
-        let diff =
-            Zeroizing::new(FixedMontyForm::new(&m1, &self.p) - FixedMontyForm::new(&m2, &self.p));
+        let diff = Zeroizing::new(*m1 - FixedMontyForm::new(&m2, &self.p));
         let h = Zeroizing::new((*diff * self.qinv).retrieve());
         let hq = Zeroizing::new(h.resize::<N>().wrapping_mul(self.q.modulus().as_ref()));
         let m = Zeroizing::new(hq.wrapping_add(&m2.resize::<N>()));
-        let m = Zeroizing::new((FixedMontyForm::new(&m, n_params) * pair.1).retrieve());
 
         let check = Zeroizing::new(self.public.pow_e(&m));
         if !check.ct_eq(&c).to_bool() {
@@ -685,6 +720,41 @@ mod tests {
             assert!(d < lambda);
         }
         assert!(invert_small(&U64::from_u64(6), 3).is_err());
+    }
+
+    /// A CRT half gone wrong (here a corrupted dp) is caught by the m^e = c check: nothing is
+    /// returned that would give away a factor of n.
+    #[test]
+    fn a_faulty_private_operation_returns_nothing() {
+        const P: usize = nlimbs(256);
+        const PB: usize = nlimbs(256 + BLIND_BITS);
+        const N: usize = nlimbs(512);
+        let p = random_prime::<P>(256).unwrap();
+        let q = random_prime::<P>(256).unwrap();
+        let Ok(mut key) = Private::<P, PB, N>::from_primes(&p, &q, 65537) else {
+            return; // 65537 divides p - 1 or q - 1: nothing to test with these primes
+        };
+        let mut input = vec![0u8; 64];
+        input[63] = 2;
+        let mut out = vec![0u8; 64];
+        key.private(&input, &mut out).unwrap();
+        let mut back = vec![0u8; 64];
+        key.public.public(&out, &mut back).unwrap();
+        assert_eq!(back, input);
+        key.dp = key.dp.wrapping_add(&Uint::ONE);
+        assert!(matches!(key.private(&input, &mut out), Err(Error::Fail)));
+        // Inputs not below n are refused, on both sides.
+        let n = key
+            .public
+            .modulus_le(64)
+            .into_iter()
+            .rev()
+            .collect::<Vec<u8>>();
+        assert!(matches!(key.private(&n, &mut out), Err(Error::BadData)));
+        assert!(matches!(
+            key.public.public(&n, &mut out),
+            Err(Error::BadData)
+        ));
     }
 
     #[test]
