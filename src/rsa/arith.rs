@@ -26,7 +26,8 @@
 //! 5. fault check: `m^e mod n` must give `c` back, else nothing is returned (a faulty CRT half
 //!    would otherwise reveal a factor of n).
 //!
-//! The exponentiations are `crypto-bigint`'s constant-time fixed-window ones, reductions use its
+//! The exponentiations are `crypto-bigint`'s constant-time fixed-window ones (with almost
+//! Montgomery multiplication for the long ones), reductions use its
 //! constant-time division, and the only branches are on public values (sizes, the result of the
 //! fault check) or on fresh random values that are then discarded (a blinding factor that has
 //! no inverse).
@@ -491,8 +492,10 @@ fn blinded_half<const P: usize, const PB: usize, const N: usize>(
         .wrapping_add(&exponent.resize::<PB>());
     let base = Zeroizing::new(c.rem(params.modulus().as_nz_ref()));
     let base = Zeroizing::new(FixedMontyForm::new(&base, &params));
+    // Almost Montgomery multiplication (fully reduced at the end): a few percent faster than
+    // the fully reduced fixed-window exponentiation, and as constant-time.
     let powered = Zeroizing::new(
-        base.pow_bounded_exp(&*blinded_exponent, Uint::<P>::BITS + BLIND_BITS - 1)
+        base.pow_amm_bounded_exp(&blinded_exponent, Uint::<P>::BITS + BLIND_BITS - 1)
             .retrieve(),
     );
     Ok(Zeroizing::new(powered.rem(prime.modulus().as_nz_ref())))
@@ -635,7 +638,7 @@ fn random_bits<const L: usize>(bits: u32) -> Result<Zeroizing<Uint<L>>> {
 }
 
 /// The bit width of a little-endian number (public values only: variable time).
-fn bit_width_le(bytes: &[u8]) -> u32 {
+pub(super) fn bit_width_le(bytes: &[u8]) -> u32 {
     match bytes.iter().rposition(|&b| b != 0) {
         None => 0,
         Some(i) => i as u32 * 8 + (8 - bytes[i].leading_zeros()),
