@@ -22,7 +22,7 @@
 //! Earlier versions ran on the `rsa` crate 0.10, and everything observable is kept: the private
 //! exponent is rebuilt from the primes as `e⁻¹ mod λ(n)`, so implicit rejection gives the same
 //! synthetic plaintexts for the same keys; the same blob numbers are refused; signatures are
-//! the same bytes. `suite/tests/rsa_vectors.rs` checks this against the `rsa` crate itself.
+//! the same bytes. `suite/tests/rsa_reference.rs` checks this against the `rsa` crate itself.
 
 mod arith;
 
@@ -84,24 +84,16 @@ impl std::fmt::Debug for RsaKey {
     }
 }
 
-/// The bit width of a little-endian number (public values only).
-fn bit_width_le(le: &[u8]) -> u32 {
-    le.iter()
-        .rposition(|&b| b != 0)
-        .map_or(0, |i| i as u32 * 8 + (8 - le[i].leading_zeros()))
-}
-
 impl RsaKey {
     /// Builds a key from the numbers of a `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`.
     /// `NTE_BAD_DATA` when they do not form a valid key.
     pub(crate) fn from_parts(parts: &RsaParts) -> Result<RsaKey> {
-        let n_bits = bit_width_le(&parts.modulus);
+        let n_bits = arith::bit_width_le(&parts.modulus);
         if n_bits < MIN_RSA_BITS || n_bits > parts.bits || n_bits > MAX_RSA_BITS {
             return Err(Error::BadData);
         }
-        let public = arith::public_key(&parts.modulus, parts.exponent)?;
-        let private = match &parts.private {
-            None => None,
+        let (public, private) = match &parts.private {
+            None => (arith::public_key(&parts.modulus, parts.exponent)?, None),
             Some(p) => {
                 let (n_len, half) = rsa_lengths(parts.bits);
                 let built =
@@ -112,10 +104,11 @@ impl RsaKey {
                     d.truncate(n_len);
                     kept.private_exponent = Some(d);
                 }
-                Some(Private {
+                let private = Private {
                     ops: built.ops,
                     parts: kept,
-                })
+                };
+                (private.ops.public_key(), Some(private))
             }
         };
         Ok(RsaKey {
