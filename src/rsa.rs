@@ -190,7 +190,9 @@ impl RsaKey {
             return Err(Error::NoKey);
         }
         let em = signature_message(prefix, hash, self.len()).ok_or(Error::BadLen)?;
-        let mut sig = self.private_op(&em)?.to_vec();
+        // A fault caught by the check (or failed randomness) is `NTE_BAD_LEN`, as the `rsa`-based
+        // code answered every signing failure: the documented codes stay the same.
+        let mut sig = self.private_op(&em).map_err(|_| Error::BadLen)?.to_vec();
         sig.reverse();
         Ok(sig)
     }
@@ -226,11 +228,12 @@ impl RsaKey {
         if room.is_none_or(|room| message.len() > room) {
             return Err(Error::BadLen);
         }
+        // Failed randomness is `NTE_BAD_DATA`, as the `rsa`-based code answered it.
         let mut em = Zeroizing::new(vec![0u8; k]);
         if oaep {
             // EM = 00 || maskedSeed || maskedDB, DB = lHash || PS || 01 || M.
             let (seed, db) = em[1..].split_at_mut(SHA1_LEN);
-            getrandom::fill(seed).map_err(|_| Error::Fail)?;
+            getrandom::fill(seed).map_err(|_| Error::BadData)?;
             db[..SHA1_LEN].copy_from_slice(&sha1::Sha1::digest([]));
             let at = db.len() - message.len();
             db[at - 1] = 1;
@@ -242,10 +245,10 @@ impl RsaKey {
             em[1] = 2;
             let at = k - message.len();
             let padding = &mut em[2..at - 1];
-            getrandom::fill(padding).map_err(|_| Error::Fail)?;
+            getrandom::fill(padding).map_err(|_| Error::BadData)?;
             for byte in padding.iter_mut() {
                 while *byte == 0 {
-                    getrandom::fill(std::slice::from_mut(byte)).map_err(|_| Error::Fail)?;
+                    getrandom::fill(std::slice::from_mut(byte)).map_err(|_| Error::BadData)?;
                 }
             }
             em[at..].copy_from_slice(message);
@@ -270,7 +273,9 @@ impl RsaKey {
         }
         let mut ct = ciphertext_le.to_vec();
         ct.reverse();
-        let mut em = self.private_op(&ct)?;
+        // Every failure of the private operation (a value not below n, a fault caught by the
+        // check, failed randomness) is `NTE_BAD_DATA`, like bad padding in explicit mode.
+        let mut em = self.private_op(&ct).map_err(|_| Error::BadData)?;
         match (oaep, rejection) {
             (true, _) => oaep_decode(&mut em),
             (false, Pkcs1Rejection::Implicit) => {
