@@ -39,7 +39,9 @@
 //! `crypto-primes`' Baillie–PSW test (Miller–Rabin to base 2 and a strong Lucas test, as the
 //! `rsa` crate does) followed by the random-base Miller–Rabin rounds FIPS 186-5 asks for an
 //! error probability below 2⁻¹⁰⁰, all over fixed-size integers. The sieve's residues live in a
-//! wiping buffer.
+//! wiping buffer. Generation is not constant-time, as in the `rsa` crate: the sieve and
+//! `crypto-primes`' tests take a time that depends on the candidates (and the rejected ones
+//! with them), which is why the arithmetic on a finished key is the constant-time code above.
 
 use std::num::NonZeroU32;
 
