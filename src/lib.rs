@@ -118,9 +118,12 @@
 //! * no `unsafe` code (`#![forbid(unsafe_code)]`), and no panic on any input: bad input gets an
 //!   [`Error`];
 //! * key material on the heap is wiped before its memory is freed (when its owner is dropped,
-//!   and when a buffer holding it grows), and `Debug` never prints it. Copies that moves leave
-//!   on the stack are beyond what safe Rust can wipe. Exported secret blobs come back as
-//!   [`Zeroizing`] buffers, which wipe themselves too;
+//!   and when a buffer holding it grows), and `Debug` never prints it. This includes RSA
+//!   private keys on every path (generation, import, export, signing, decryption, unwrapping,
+//!   the pair cache): the RSA arithmetic is the crate's own, so no copy of a prime or private
+//!   exponent is ever freed unwiped. Copies that moves leave on the stack, registers, and the
+//!   operating system's copies (swap, core dumps) are beyond what safe Rust can wipe. Exported
+//!   secret blobs come back as [`Zeroizing`] buffers, which wipe themselves too;
 //! * key containers are written atomically, checked on read, private to their owner on Unix,
 //!   and shared safely between processes (see [`store`]).
 

@@ -1,17 +1,43 @@
 //! RSA key pairs behind `CALG_RSA_KEYX` / `CALG_RSA_SIGN` keys: generation, BLOB conversion,
 //! PKCS#1 v1.5 signatures and PKCS#1 v1.5 / OAEP encryption, all with Windows' little-endian
-//! byte order, on top of the `rsa` crate.
+//! byte order.
+//!
+//! The arithmetic is this crate's own ([`arith`]), over `crypto-bigint`'s constant-time
+//! fixed-size integers; the paddings are here, over wiping buffers.
+//!
+//! # What is wiped
+//!
+//! No copy of a private number (p, q, d, dp, dq, qinv, and the Montgomery parameters modulo p
+//! and q) is ever freed without being wiped: the private key lives in one heap block of this
+//! crate's own, zeroized on drop, and every heap buffer that holds a secret on the way (the
+//! blob's numbers, encoded and decoded messages, OAEP seeds, the sieve of key generation) is a
+//! `Zeroizing` one. Secret intermediates on the stack are wiped where they are named values,
+//! but **stack residue is not guaranteed away**: moves and the callee frames of `crypto-bigint`
+//! and `sha2` leave copies below the stack pointer, registers keep what they last held, and
+//! copies the operating system makes (swap, core dumps, hibernation) are out of any library's
+//! reach.
+//!
+//! # Compatibility with the `rsa` crate
+//!
+//! Earlier versions ran on the `rsa` crate 0.10, and everything observable is kept: the private
+//! exponent is rebuilt from the primes as `e⁻¹ mod λ(n)`, so implicit rejection gives the same
+//! synthetic plaintexts for the same keys; the same blob numbers are refused; signatures are
+//! the same bytes. `suite/tests/rsa_reference.rs` checks this against the `rsa` crate itself.
 
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{BoxedUint, Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign};
+mod arith;
+
+use digest::Digest;
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater};
 use zeroize::Zeroizing;
+
+use self::arith::{PrivateOps, PublicOps};
 
 use crate::alg::AlgId;
 use crate::blob::{MAX_RSA_BITS, RsaParts, RsaPrivateParts, rsa_lengths};
 use crate::error::{Error, Result};
 
 /// The smallest modulus this crate accepts in a blob, in bits (Windows generates from 384).
-const MIN_RSA_BITS: usize = 256;
+const MIN_RSA_BITS: u32 = 256;
 /// The public exponent of generated keys.
 const EXPONENT: u32 = 65537;
 
@@ -36,17 +62,15 @@ pub enum Pkcs1Rejection {
 }
 
 /// An RSA public key, with its private half when known.
-#[derive(Clone)]
 pub(crate) struct RsaKey {
-    public: rsa::PublicKey,
-    private: Option<Box<Private>>,
+    public: Box<dyn PublicOps>,
+    private: Option<Private>,
     bits: u32,
     exponent: u32,
 }
 
-#[derive(Clone)]
 struct Private {
-    key: rsa::PrivateKey,
+    ops: Box<dyn PrivateOps>,
     /// The blob numbers, kept as imported so that an export gives the same bytes back.
     parts: RsaPrivateParts,
 }
@@ -60,42 +84,31 @@ impl std::fmt::Debug for RsaKey {
     }
 }
 
-fn uint(le: &[u8]) -> BoxedUint {
-    BoxedUint::from_le_slice_vartime(le)
-}
-
-fn le(number: &BoxedUint) -> Zeroizing<Vec<u8>> {
-    Zeroizing::new(number.to_le_bytes().into_vec())
-}
-
 impl RsaKey {
     /// Builds a key from the numbers of a `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`.
     /// `NTE_BAD_DATA` when they do not form a valid key.
     pub(crate) fn from_parts(parts: &RsaParts) -> Result<RsaKey> {
-        let n = uint(&parts.modulus);
-        if (n.bit_width_vartime() as usize) < MIN_RSA_BITS || n.bit_width_vartime() > parts.bits {
+        let n_bits = arith::bit_width_le(&parts.modulus);
+        if n_bits < MIN_RSA_BITS || n_bits > parts.bits || n_bits > MAX_RSA_BITS {
             return Err(Error::BadData);
         }
-        let e = BoxedUint::from(u64::from(parts.exponent));
-        let public = rsa::PublicKey::new_with_size_limits(
-            n.clone(),
-            e.clone(),
-            MIN_RSA_BITS..=MAX_RSA_BITS as usize,
-        )
-        .map_err(|_| Error::BadData)?;
-        let private = match &parts.private {
-            None => None,
+        let (public, private) = match &parts.private {
+            None => (arith::public_key(&parts.modulus, parts.exponent)?, None),
             Some(p) => {
-                let key = rsa::PrivateKey::from_p_q(uint(&p.prime1), uint(&p.prime2), e)
-                    .map_err(|_| Error::BadData)?;
-                if key.n().as_ref() != &n {
-                    return Err(Error::BadData);
+                let (n_len, half) = rsa_lengths(parts.bits);
+                let built =
+                    arith::private_key(&parts.modulus, parts.exponent, &p.prime1, &p.prime2, half)?;
+                let mut kept = p.clone();
+                if kept.private_exponent.is_none() {
+                    let mut d = built.private_exponent;
+                    d.truncate(n_len);
+                    kept.private_exponent = Some(d);
                 }
-                let mut parts = p.clone();
-                if parts.private_exponent.is_none() {
-                    parts.private_exponent = Some(le(key.d()));
-                }
-                Some(Box::new(Private { key, parts }))
+                let private = Private {
+                    ops: built.ops,
+                    parts: kept,
+                };
+                (private.ops.public_key(), Some(private))
             }
         };
         Ok(RsaKey {
@@ -108,46 +121,26 @@ impl RsaKey {
 
     /// Generates a key pair of `bits` bits (exponent 65537). Slow: seconds for large keys.
     pub(crate) fn generate(bits: u32) -> Result<RsaKey> {
-        let mut rng = getrandom::SysRng;
-        let generated = rsa::PrivateKey::new_with_exp_unchecked(
-            &mut rng,
-            bits as usize,
-            BoxedUint::from(u64::from(EXPONENT)),
-        )
-        .map_err(|_| Error::Fail)?;
-        // Rebuild from the primes, exactly as a reload from the container does: the private
-        // exponent (and with it implicit rejection's key) must not depend on which path made the
-        // key object.
-        let [p, q] = generated.primes() else {
-            return Err(Error::Fail);
-        };
-        let key = rsa::PrivateKey::from_p_q(
-            p.as_ref().clone(),
-            q.as_ref().clone(),
-            BoxedUint::from(u64::from(EXPONENT)),
-        )
-        .map_err(|_| Error::Fail)?;
-        drop(generated);
-        let [p, q] = key.primes() else {
-            return Err(Error::Fail);
-        };
-        let (dp, dq, qinv) = match (key.dp(), key.dq(), key.qinv()) {
-            (Some(dp), Some(dq), Some(qinv)) => {
-                (le(dp), le(dq), le(&Zeroizing::new(qinv.retrieve())))
-            }
-            _ => return Err(Error::Fail),
-        };
+        if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+            return Err(Error::BadData);
+        }
+        let (n_len, half) = rsa_lengths(bits);
+        let built = arith::generate(bits, EXPONENT, half, n_len)?;
         let parts = RsaPrivateParts {
-            prime1: le(p.as_ref()),
-            prime2: le(q.as_ref()),
-            exponent1: dp,
-            exponent2: dq,
-            coefficient: qinv,
-            private_exponent: Some(le(key.d())),
+            prime1: built.prime1,
+            prime2: built.prime2,
+            exponent1: built.exponent1,
+            exponent2: built.exponent2,
+            coefficient: built.coefficient,
+            private_exponent: Some(built.private_exponent),
         };
+        let public = built.ops.public_key();
         Ok(RsaKey {
-            public: key.to_public_key(),
-            private: Some(Box::new(Private { key, parts })),
+            public,
+            private: Some(Private {
+                ops: built.ops,
+                parts,
+            }),
             bits,
             exponent: EXPONENT,
         })
@@ -155,12 +148,10 @@ impl RsaKey {
 
     /// The blob numbers (private ones only when `with_private` and known).
     pub(crate) fn parts(&self, with_private: bool) -> RsaParts {
-        let mut modulus = self.public.n().as_ref().to_le_bytes().into_vec();
-        modulus.truncate(rsa_lengths(self.bits).0.max(1));
         RsaParts {
             bits: self.bits,
             exponent: self.exponent,
-            modulus,
+            modulus: self.public.modulus_le(rsa_lengths(self.bits).0.max(1)),
             private: if with_private {
                 self.private.as_ref().map(|p| p.parts.clone())
             } else {
@@ -180,32 +171,49 @@ impl RsaKey {
 
     /// Modulus length in bytes: the size of signatures and ciphertexts.
     pub(crate) fn len(&self) -> usize {
-        self.public.size()
+        self.public.len()
+    }
+
+    /// The private operation on a big-endian input of the modulus length, into a wiping
+    /// buffer.
+    fn private_op(&self, input_be: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let private = self.private.as_ref().ok_or(Error::NoKey)?;
+        let mut out = Zeroizing::new(vec![0u8; self.len()]);
+        private.ops.private(input_be, &mut out)?;
+        Ok(out)
     }
 
     /// PKCS#1 v1.5 signature of `hash` with the DigestInfo `prefix` (empty for none),
-    /// little-endian.
+    /// little-endian. `NTE_BAD_LEN` when the modulus is too short for them.
     pub(crate) fn sign(&self, prefix: &[u8], hash: &[u8]) -> Result<Vec<u8>> {
-        let private = self.private.as_ref().ok_or(Error::NoKey)?;
-        let scheme = Pkcs1v15Sign {
-            hash_len: Some(hash.len()),
-            prefix: prefix.into(),
-        };
-        let mut sig = private.key.sign(scheme, hash).map_err(|_| Error::BadLen)?;
+        if self.private.is_none() {
+            return Err(Error::NoKey);
+        }
+        let em = signature_message(prefix, hash, self.len()).ok_or(Error::BadLen)?;
+        // A fault caught by the check (or failed randomness) is `NTE_BAD_LEN`, as the `rsa`-based
+        // code answered every signing failure: the documented codes stay the same.
+        let mut sig = self.private_op(&em).map_err(|_| Error::BadLen)?.to_vec();
         sig.reverse();
         Ok(sig)
     }
 
-    /// Whether `signature_le` is a PKCS#1 v1.5 signature of `hash` with `prefix` (the `rsa`
-    /// crate compares in constant time).
+    /// Whether `signature_le` is a PKCS#1 v1.5 signature of `hash` with `prefix` (compared in
+    /// constant time, in wiping buffers: the hash may be of secret data).
     pub(crate) fn verify(&self, prefix: &[u8], hash: &[u8], signature_le: &[u8]) -> bool {
+        let k = self.len();
+        let Some(expected) = signature_message(prefix, hash, k) else {
+            return false;
+        };
+        if signature_le.len() != k {
+            return false;
+        }
         let mut sig = signature_le.to_vec();
         sig.reverse();
-        let scheme = Pkcs1v15Sign {
-            hash_len: Some(hash.len()),
-            prefix: prefix.into(),
-        };
-        self.public.verify(scheme, hash, &sig).is_ok()
+        let mut em = Zeroizing::new(vec![0u8; k]);
+        if self.public.public(&sig, &mut em).is_err() {
+            return false;
+        }
+        em.ct_eq(&expected[..]).into()
     }
 
     /// Encrypts `message` (PKCS#1 v1.5, or OAEP with SHA-1), little-endian. `NTE_BAD_LEN` when
@@ -213,21 +221,40 @@ impl RsaKey {
     pub(crate) fn encrypt(&self, message: &[u8], oaep: bool) -> Result<Vec<u8>> {
         let k = self.len();
         let room = if oaep {
-            k.checked_sub(42)
+            k.checked_sub(2 * SHA1_LEN + 2)
         } else {
             k.checked_sub(11)
         };
         if room.is_none_or(|room| message.len() > room) {
             return Err(Error::BadLen);
         }
-        let mut rng = getrandom::SysRng;
-        let mut out = if oaep {
-            self.public
-                .encrypt(&mut rng, Oaep::<sha1::Sha1>::new(), message)
+        // Failed randomness is `NTE_BAD_DATA`, as the `rsa`-based code answered it.
+        let mut em = Zeroizing::new(vec![0u8; k]);
+        if oaep {
+            // EM = 00 || maskedSeed || maskedDB, DB = lHash || PS || 01 || M.
+            let (seed, db) = em[1..].split_at_mut(SHA1_LEN);
+            getrandom::fill(seed).map_err(|_| Error::BadData)?;
+            db[..SHA1_LEN].copy_from_slice(&sha1::Sha1::digest([]));
+            let at = db.len() - message.len();
+            db[at - 1] = 1;
+            db[at..].copy_from_slice(message);
+            mgf1_xor(db, seed);
+            mgf1_xor(seed, db);
         } else {
-            self.public.encrypt(&mut rng, Pkcs1v15Encrypt, message)
+            // EM = 00 || 02 || PS (non-zero random) || 00 || M.
+            em[1] = 2;
+            let at = k - message.len();
+            let padding = &mut em[2..at - 1];
+            getrandom::fill(padding).map_err(|_| Error::BadData)?;
+            for byte in padding.iter_mut() {
+                while *byte == 0 {
+                    getrandom::fill(std::slice::from_mut(byte)).map_err(|_| Error::BadData)?;
+                }
+            }
+            em[at..].copy_from_slice(message);
         }
-        .map_err(|_| Error::BadData)?;
+        let mut out = vec![0u8; k];
+        self.public.public(&em, &mut out)?;
         out.reverse();
         Ok(out)
     }
@@ -240,70 +267,178 @@ impl RsaKey {
         rejection: Pkcs1Rejection,
     ) -> Result<Zeroizing<Vec<u8>>> {
         let private = self.private.as_ref().ok_or(Error::NoKey)?;
-        if ciphertext_le.len() != self.len() {
+        let k = self.len();
+        if ciphertext_le.len() != k {
             return Err(Error::BadData);
         }
         let mut ct = ciphertext_le.to_vec();
         ct.reverse();
-        let plain = match (oaep, rejection) {
-            (true, _) => return oaep_decrypt(&private.key, &ct),
-            (false, Pkcs1Rejection::Implicit) => private.key.decrypt(Pkcs1v15Encrypt, &ct),
-            (false, Pkcs1Rejection::Explicit) => return explicit_pkcs1_decrypt(&private.key, &ct),
-        };
-        plain.map(Zeroizing::new).map_err(|_| Error::BadData)
+        // Every failure of the private operation (a value not below n, a fault caught by the
+        // check, failed randomness) is `NTE_BAD_DATA`, like bad padding in explicit mode.
+        let mut em = self.private_op(&ct).map_err(|_| Error::BadData)?;
+        match (oaep, rejection) {
+            (true, _) => oaep_decode(&mut em),
+            (false, Pkcs1Rejection::Implicit) => {
+                implicit_pkcs1_decode(em, private.ops.rejection_key(), &ct)
+            }
+            (false, Pkcs1Rejection::Explicit) => {
+                let (bad, len) = pkcs1_decode(&em);
+                if bad.into() {
+                    return Err(Error::BadData);
+                }
+                Ok(Zeroizing::new(em[k - len..].to_vec()))
+            }
+        }
     }
 }
 
-/// OAEP (SHA-1, MGF1-SHA-1, empty label) decryption that also requires the encoded message's
-/// first byte to be zero, as RFC 8017 does (the `rsa` crate ignores that byte).
-///
-/// Telling a non-zero first byte apart from other failures is Manger's oracle, so both checks
-/// always run and fail alike: the raw check costs one extra private operation every time.
-fn oaep_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    let decoded = key
-        .decrypt(Oaep::<sha1::Sha1>::new(), ct_be)
-        .map(Zeroizing::new);
-    let first_byte_zero = raw_decrypt(key, ct_be).is_ok_and(|m| {
-        // m < 2^(8(k-1)), i.e. the k-byte encoding starts with 0x00.
-        (m.bit_width_vartime() as usize) <= 8 * (key.size() - 1)
-    });
-    match decoded {
-        Ok(plain) if first_byte_zero => Ok(plain),
-        _ => Err(Error::BadData),
+/// The PKCS#1 v1.5 signature encoding `00 01 FF.. 00 prefix hash` at `k` bytes, `None` when
+/// it does not fit with at least 8 bytes of padding.
+fn signature_message(prefix: &[u8], hash: &[u8], k: usize) -> Option<Zeroizing<Vec<u8>>> {
+    let t_len = prefix.len() + hash.len();
+    if k < t_len + 11 {
+        return None;
+    }
+    let mut em = Zeroizing::new(vec![0xffu8; k]);
+    em[0] = 0;
+    em[1] = 1;
+    em[k - t_len - 1] = 0;
+    em[k - t_len..k - hash.len()].copy_from_slice(prefix);
+    em[k - hash.len()..].copy_from_slice(hash);
+    Some(em)
+}
+
+/// SHA-1's output length: OAEP's hash.
+const SHA1_LEN: usize = 20;
+
+/// XORs MGF1-SHA-1(`seed`) into `out`. Each block is hashed on the stack.
+fn mgf1_xor(out: &mut [u8], seed: &[u8]) {
+    for (counter, chunk) in (0u32..).zip(out.chunks_mut(SHA1_LEN)) {
+        let mut hasher = sha1::Sha1::new();
+        hasher.update(seed);
+        hasher.update(counter.to_be_bytes());
+        let mut block = Zeroizing::new([0u8; SHA1_LEN]);
+        block.copy_from_slice(&hasher.finalize());
+        for (byte, mask) in chunk.iter_mut().zip(block.iter()) {
+            *byte ^= mask;
+        }
     }
 }
 
-/// The raw private operation on a big-endian ciphertext, refusing values not below the modulus.
-/// The result is the padded plaintext: wiped on drop.
-fn raw_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<Zeroizing<BoxedUint>> {
-    let c = BoxedUint::from_be_slice(ct_be, key.n().as_ref().bits_precision())
-        .map_err(|_| Error::BadData)?;
-    if c >= *key.n().as_ref() {
+/// OAEP (SHA-1, MGF1-SHA-1, empty label) decoding in constant time. Every check (the first
+/// byte is zero, as RFC 8017 requires, the label hash, the separator) runs every time and they
+/// all fail alike, so that the answer is not Manger's oracle.
+fn oaep_decode(em: &mut [u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let k = em.len();
+    if k < 2 * SHA1_LEN + 2 {
         return Err(Error::BadData);
     }
-    let mut rng = getrandom::SysRng;
-    rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &c)
-        .map(Zeroizing::new)
-        .map_err(|_| Error::BadData)
+    let first_zero = em[0].ct_eq(&0);
+    let (seed, db) = em[1..].split_at_mut(SHA1_LEN);
+    mgf1_xor(seed, db);
+    mgf1_xor(db, seed);
+    let label_ok = db[..SHA1_LEN].ct_eq(&sha1::Sha1::digest([])[..]);
+    // After the label hash: zero or more 00, then 01, then the message.
+    let mut looking = Choice::from(1);
+    let mut index = 0u32;
+    let mut nonzero_before_one = Choice::from(0);
+    for (i, byte) in (0u32..).zip(&db[SHA1_LEN..]) {
+        let is_one = byte.ct_eq(&1);
+        index.conditional_assign(&i, looking & is_one);
+        looking &= !is_one;
+        nonzero_before_one |= looking & !byte.ct_eq(&0);
+    }
+    let valid = first_zero & label_ok & !nonzero_before_one & !looking;
+    if !bool::from(valid) {
+        return Err(Error::BadData);
+    }
+    Ok(Zeroizing::new(db[SHA1_LEN + index as usize + 1..].to_vec()))
 }
 
-/// PKCS#1 v1.5 decryption that reports bad padding, as Windows does (see [`Pkcs1Rejection`]).
-fn explicit_pkcs1_decrypt(key: &rsa::PrivateKey, ct_be: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    let k = key.size();
-    let m = raw_decrypt(key, ct_be)?;
-    let bytes = Zeroizing::new(m.to_be_bytes().into_vec());
-    let em = bytes
-        .get(bytes.len().saturating_sub(k)..)
+/// EME-PKCS1-v1_5 decoding in constant time: whether the padding is bad, and the message
+/// length if not (zero if it is). As the `rsa` crate 0.10 and draft-irtf-cfrg-rsa-guidance do.
+fn pkcs1_decode(em: &[u8]) -> (Choice, usize) {
+    let k = em.len();
+    let mut bad = !em[0].ct_eq(&0) | !em[1].ct_eq(&2);
+    let mut looking = Choice::from(1);
+    let mut separator = 0u32;
+    for (i, byte) in (0u32..).zip(em).skip(2) {
+        let is_zero = byte.ct_eq(&0);
+        separator.conditional_assign(&i, looking & is_zero);
+        looking &= !is_zero;
+    }
+    bad |= looking | !separator.ct_gt(&9);
+    let mut len = (k as u32).wrapping_sub(separator).wrapping_sub(1);
+    len.conditional_assign(&0, looking);
+    (bad, len as usize)
+}
+
+/// PKCS#1 v1.5 decoding with implicit rejection (draft-irtf-cfrg-rsa-guidance-10 §7.2, exactly
+/// as the `rsa` crate 0.10 computes it): on bad padding, a synthetic message derived from the
+/// key and the ciphertext, chosen in constant time.
+fn implicit_pkcs1_decode(
+    mut em: Zeroizing<Vec<u8>>,
+    rejection_key: &[u8; 32],
+    ct_be: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    let k = em.len();
+    // §7.1 encodes the output length in bits in two bytes.
+    let max_len = k
+        .checked_sub(11)
+        .and_then(|len| u16::try_from(len).ok())
+        .filter(|_| k <= 8191)
         .ok_or(Error::BadData)?;
-    // 00 02 PS (at least 8 non-zero bytes) 00 M
-    if em.len() != k || em[0] != 0 || em[1] != 2 {
-        return Err(Error::BadData);
+    let kdk = Zeroizing::new(hmac_sha256(rejection_key, &[ct_be]));
+    let cl = irprf(&kdk, b"length", 256)?;
+    let am = irprf(&kdk, b"message", k)?;
+    // The synthetic length: the last of the 128 candidates (masked to max_len's bit width)
+    // that does not exceed max_len.
+    let mut mask = max_len;
+    mask |= mask >> 1;
+    mask |= mask >> 2;
+    mask |= mask >> 4;
+    mask |= mask >> 8;
+    let mut al = 0u16;
+    for pair in cl.chunks_exact(2) {
+        let candidate = u16::from_be_bytes([pair[0], pair[1]]) & mask;
+        al.conditional_assign(&candidate, !candidate.ct_gt(&max_len));
     }
-    let sep = em[2..].iter().position(|&b| b == 0).ok_or(Error::BadData)? + 2;
-    if sep < 10 {
-        return Err(Error::BadData);
+    let (bad, len) = pkcs1_decode(&em);
+    let mut length = len as u32;
+    length.conditional_assign(&u32::from(al), bad);
+    for (byte, synthetic) in em.iter_mut().zip(am.iter()) {
+        byte.conditional_assign(synthetic, bad);
     }
-    Ok(Zeroizing::new(em[sep + 1..].to_vec()))
+    Ok(Zeroizing::new(em[k - length as usize..].to_vec()))
+}
+
+/// HMAC-SHA-256 of the concatenated `parts` under `key`.
+fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    // Any key length is valid for HMAC.
+    let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    };
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// The implicit-rejection PRF: `length` bytes of HMAC-SHA-256(kdk, i || label || bits).
+fn irprf(kdk: &[u8; 32], label: &[u8], length: usize) -> Result<Zeroizing<Vec<u8>>> {
+    let bits = length
+        .checked_mul(8)
+        .and_then(|bits| u16::try_from(bits).ok())
+        .ok_or(Error::BadData)?
+        .to_be_bytes();
+    let mut out = Zeroizing::new(vec![0u8; length]);
+    for (i, chunk) in (0u16..).zip(out.chunks_mut(32)) {
+        let block = Zeroizing::new(hmac_sha256(kdk, &[&i.to_be_bytes(), label, &bits]));
+        chunk.copy_from_slice(&block[..chunk.len()]);
+    }
+    Ok(out)
 }
 
 /// The DigestInfo prefix of a hash algorithm, for PKCS#1 v1.5 signatures (catalogue §4.9).

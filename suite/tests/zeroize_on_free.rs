@@ -29,9 +29,9 @@
 //! scrubbed stack ([`scrubbed!`]): what is left to find is what this crate's own heap buffers
 //! and the heap state of its dependencies hold when freed.
 //!
-//! Leaks inside dependencies that this crate cannot fix are listed in [`ALLOWED`], each with its
-//! reason and the shape of the blocks it covers; an entry that stops matching fails the test,
-//! so the list cannot go stale. RSA keys are small (520 bits, see [`RSA_BITS`]), to stay fast.
+//! There is no allow-list: a secret found in any freed block, whoever freed it, fails the test.
+//! RSA pairs run at 512, 520 (numbers that are not a whole number of limbs), 1024 and 2048 bits
+//! ([`RSA_SIZES`]); the other cases use 520-bit pairs ([`RSA_BITS`]), to stay fast.
 
 #![allow(
     clippy::unwrap_used,
@@ -42,7 +42,7 @@ use std::fmt::Write as _;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use alloc_probe::{Finding, Pattern, Session};
+use alloc_probe::{Pattern, Session};
 use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CRYPT_LITTLE_ENDIAN, CRYPT_OAEP, CipherMode, HP_HASHVAL, Hash,
     HmacInfo, Key, KeyFlags, KeyPermissions, KeySpec, KeyStore, MS_DEF_PROV, Pkcs1Rejection,
@@ -56,9 +56,11 @@ use common::{TempRoot, plaintext_blob, private_parts, random};
 #[global_allocator]
 static PROBE: alloc_probe::Probe = alloc_probe::Probe;
 
-/// Not 512: at 520 bits the blob's numbers (33 and 65 bytes) differ in shape from the `rsa`
-/// crate's 64-bit limb arrays (40 and 72 bytes), which [`limbs`] tolerates.
+/// The size of the RSA pairs of the cases that are not about RSA pairs: 520 bits, whose numbers
+/// (33 and 65 bytes) are not a whole number of 64-bit limbs.
 const RSA_BITS: u16 = 520;
+/// The sizes every RSA pair case runs at.
+const RSA_SIZES: [u16; 4] = [512, 520, 1024, 2048];
 const AT_KEYEXCHANGE: AlgId = AlgId::from_raw(1);
 const AT_SIGNATURE: AlgId = AlgId::from_raw(2);
 /// `CRYPT_OAEP` among `CryptImportKey` flags (the bit of `CRYPT_PREGEN`).
@@ -87,54 +89,6 @@ macro_rules! scrubbed {
         scrubbed!($($rest)*);
     };
 }
-
-/// A leak inside a dependency that this crate cannot fix from its own code: tolerated in the
-/// cases it names, reported, and required to keep happening (a stale entry fails the test).
-struct Allowed {
-    /// The cases it applies to: those whose name contains this.
-    case: &'static str,
-    /// The patterns it applies to: those whose name contains one of these.
-    patterns: &'static [&'static str],
-    /// The shape of the dependency's own blocks, so that a copy inside one of this crate's
-    /// buffers (a key blob, a container file, a parsed number) is still caught.
-    shape: fn(&Finding) -> bool,
-    why: &'static str,
-}
-
-/// A big integer's limb array (`BoxedUint`, 64-bit limbs) of at most twice the modulus, the
-/// number starting within its first limb. With 520-bit keys the numbers this crate parses from
-/// blobs are 33 and 65 bytes long, so they never have this shape.
-fn limbs(finding: &Finding) -> bool {
-    finding.block_size.is_multiple_of(8) && finding.block_size <= 2 * 72 && finding.offset < 8
-}
-
-const ALLOWED: &[Allowed] = &[
-    Allowed {
-        case: "rsa 0.10 itself",
-        patterns: &["prime", "private exponent"],
-        shape: limbs,
-        why: "rsa 0.10 drops copies of p, q (and p - 1, q - 1) and of d without wiping them \
-              when it builds a private key (PrivateKey::from_p_q, from_components, precompute: \
-              upstream TODO at rsa-0.10.0/src/private_key.rs:510); this case calls only rsa",
-    },
-    Allowed {
-        case: "RSA",
-        patterns: &["prime", "private exponent"],
-        shape: limbs,
-        why: "rsa 0.10 leaks copies of p, q and d whenever it builds a private key (see the \
-              `rsa 0.10 itself` case), and crypto-primes leaks the candidates it tried (which \
-              share all but the low bytes with the primes) while generating one",
-    },
-    Allowed {
-        case: "hash value of secret data, signed and verified",
-        patterns: &["hash value"],
-        // The encoded message is modulus-sized: 65 bytes, or 72 as a limb array.
-        shape: |f| (65..=72).contains(&f.block_size),
-        why: "rsa 0.10 builds the PKCS#1 v1.5 encoded message (DigestInfo and hash) in plain Vecs \
-              and big integers when it signs and verifies, and drops them unwiped; harmless: \
-              the signature gives that message to anyone holding the public key",
-    },
-];
 
 /// The patterns of one case, with their names.
 struct Watch<'s> {
@@ -207,8 +161,6 @@ fn serial() -> MutexGuard<'static, ()> {
 fn check(cases: Vec<Case>) {
     let mut failures = Vec::new();
     let mut log = String::new();
-    let mut allowed_used = vec![false; ALLOWED.len()];
-    let mut allowed_applies = vec![false; ALLOWED.len()];
     for case in cases {
         let started = Instant::now();
         let session = Session::start();
@@ -224,8 +176,6 @@ fn check(cases: Vec<Case>) {
         let report = session.finish();
         let elapsed = started.elapsed();
         let mut leaks = Vec::new();
-        // Tolerated findings, counted per pattern name: (name, count, block sizes).
-        let mut tolerated: Vec<(&str, usize, Vec<usize>)> = Vec::new();
         if names.is_empty() {
             leaks.push("the case watched no secret: it proves nothing".to_owned());
         }
@@ -235,69 +185,24 @@ fn check(cases: Vec<Case>) {
                 report.scanned_early, report.findings_dropped
             ));
         }
-        for (i, allowed) in ALLOWED.iter().enumerate() {
-            allowed_applies[i] |= case.name.contains(allowed.case)
-                && names
-                    .iter()
-                    .any(|(_, n)| allowed.patterns.iter().any(|p| n.contains(p)));
-        }
         for finding in &report.findings {
             let name = names
                 .iter()
                 .find(|(p, _)| *p == finding.pattern)
                 .map_or("?", |(_, n)| n.as_str());
-            let allowed = ALLOWED.iter().position(|a| {
-                case.name.contains(a.case)
-                    && a.patterns.iter().any(|p| name.contains(p))
-                    && (a.shape)(finding)
-            });
-            match allowed {
-                Some(i) => {
-                    allowed_used[i] = true;
-                    match tolerated.iter_mut().find(|(n, _, _)| *n == name) {
-                        Some((_, count, sizes)) => {
-                            *count += 1;
-                            if !sizes.contains(&finding.block_size) {
-                                sizes.push(finding.block_size);
-                            }
-                        }
-                        None => tolerated.push((name, 1, vec![finding.block_size])),
-                    }
-                }
-                None => leaks.push(format!("{name}: {finding}")),
-            }
+            leaks.push(format!("{name}: {finding}"));
         }
         let _ = writeln!(
             log,
-            "{} {} ({} blocks, {} bytes checked, {} patterns, {elapsed:.0?}){}",
+            "{} {} ({} blocks, {} bytes checked, {} patterns, {elapsed:.0?})",
             if leaks.is_empty() { "ok  " } else { "LEAK" },
             case.name,
             report.blocks_checked,
             report.bytes_checked,
             names.len(),
-            if tolerated.is_empty() {
-                String::new()
-            } else {
-                let counts: Vec<String> = tolerated
-                    .iter()
-                    .map(|(name, count, sizes)| {
-                        format!("{name} x{count} (blocks of {sizes:?} bytes)")
-                    })
-                    .collect();
-                format!("\n       tolerated dependency leaks: {}", counts.join(", "))
-            }
         );
         if !leaks.is_empty() {
             failures.push(format!("{}:\n    {}", case.name, leaks.join("\n    ")));
-        }
-    }
-    for (i, allowed) in ALLOWED.iter().enumerate() {
-        if allowed_applies[i] && !allowed_used[i] {
-            failures.push(format!(
-                "allow-list entry for `{}` / {:?} matched nothing: the dependency no longer \
-                 leaks there, remove the entry ({})",
-                allowed.case, allowed.patterns, allowed.why
-            ));
         }
     }
     println!("{log}");
@@ -341,9 +246,15 @@ fn key_bytes(key: &Key<'_>) -> Zeroizing<Vec<u8>> {
 
 /// A small RSA pair's `PRIVATEKEYBLOB`, made in a context of its own (outside any session).
 fn private_blob(alg: AlgId) -> Zeroizing<Vec<u8>> {
+    private_blob_of(alg, RSA_BITS)
+}
+
+/// An RSA pair's `PRIVATEKEYBLOB` of `bits` bits, made in a context of its own (outside any
+/// session).
+fn private_blob_of(alg: AlgId, bits: u16) -> Zeroizing<Vec<u8>> {
     let prov = provider(Csp::Aes);
     let pair = prov
-        .gen_key(alg, KeyFlags::EXPORTABLE.with_key_bits(RSA_BITS))
+        .gen_key(alg, KeyFlags::EXPORTABLE.with_key_bits(bits))
         .unwrap();
     pair.export(None, BlobType::PrivateKeyBlob, 0).unwrap()
 }
@@ -675,165 +586,152 @@ fn use_pair(prov: &Provider, spec: KeySpec) {
 fn rsa_key_pairs_are_wiped() {
     let _serial = serial();
     let mut cases = Vec::new();
-    let blob = private_blob(AT_KEYEXCHANGE);
-    cases.push(case(
-        "rsa 0.10 itself: PrivateKey::from_p_q, dropped",
-        move |w| {
-            scrubbed! {
-                w.pair("pair", &blob);
-                let parts = private_parts(&blob);
-                let number = |le: &[u8]| {
-                    let mut be = Zeroizing::new(le.to_vec());
-                    be.reverse();
-                    rsa::BoxedUint::from_be_slice_vartime(&be)
-                };
-                let key = rsa::PrivateKey::from_p_q(
-                    number(&parts[0].1),
-                    number(&parts[1].1),
-                    rsa::BoxedUint::from(65537u64),
-                )
-                .unwrap();
-                drop(key);
-            }
-        },
-    ));
-    let blob = private_blob(AT_KEYEXCHANGE);
-    cases.push(case(
-        "RSA PRIVATEKEYBLOB imported into a verify context",
-        move |w| {
-            scrubbed! {
-                w.pair("pair", &blob);
-                let prov = provider(Csp::Aes);
-                let key = prov.import_key(&blob, None, KeyFlags::EXPORTABLE).unwrap();
-                drop(key.export(None, BlobType::PrivateKeyBlob, 0).unwrap());
-                use_pair(&prov, KeySpec::Exchange);
-            }
-        },
-    ));
-    cases.push(case("RSA pairs generated in a verify context", |w| {
-        scrubbed! {
-            let prov = provider(Csp::Aes);
-        }
-        for (alg, spec) in [
-            (AT_KEYEXCHANGE, KeySpec::Exchange),
-            (AT_SIGNATURE, KeySpec::Signature),
-        ] {
-            scrubbed! {
-                let flags = KeyFlags::EXPORTABLE.with_key_bits(RSA_BITS);
-                let pair = prov.gen_key(alg, flags).unwrap();
-                let blob = pair.export(None, BlobType::PrivateKeyBlob, 0).unwrap();
-                w.pair(&format!("{spec:?} pair"), &blob);
-                use_pair(&prov, spec);
-            }
-        }
-    }));
-    let (first, second) = (private_blob(AT_KEYEXCHANGE), private_blob(AT_KEYEXCHANGE));
-    cases.push(case(
-        "RSA pair cache of a verify context, pair replaced",
-        move |w| {
-            scrubbed! {
-                w.pair("first pair", &first);
-                w.pair("second pair", &second);
-                let prov = provider(Csp::Strong);
-                drop(prov.import_key(&first, None, KeyFlags::empty()).unwrap());
-                drop(prov.user_key(KeySpec::Exchange).unwrap());
-                drop(prov.user_key(KeySpec::Exchange).unwrap());
-                let held = prov.user_key(KeySpec::Exchange).unwrap();
-                drop(prov.import_key(&second, None, KeyFlags::empty()).unwrap());
-                use_pair(&prov, KeySpec::Exchange);
-                drop(held);
-            }
-        },
-    ));
-    for on_disk in [true, false] {
-        let blob = private_blob(AT_KEYEXCHANGE);
-        let label = if on_disk { "a file" } else { "an in-memory" };
-        cases.push(case(format!("RSA pairs in {label} container"), move |w| {
-            scrubbed! {
-                w.pair("imported pair", &blob);
-                let root = TempRoot::new("zeroize");
-                let store = if on_disk { root.store() } else { KeyStore::in_memory().unwrap() };
-                let name = Some("zeroize");
-                let full = ProviderType::RSA_FULL;
-                let new = store.acquire(name, None, full, AcquireFlags::NEWKEYSET).unwrap();
-                drop(new.import_key(&blob, None, KeyFlags::EXPORTABLE).unwrap());
-                new.release(ReleaseFlags::empty()).unwrap();
-                let prov = store.acquire(name, None, full, AcquireFlags::empty()).unwrap();
-                use_pair(&prov, KeySpec::Exchange);
-                let flags = KeyFlags::EXPORTABLE.with_key_bits(RSA_BITS);
-                let generated = prov.gen_key(AT_SIGNATURE, flags).unwrap();
-                let generated_blob = generated.export(None, BlobType::PrivateKeyBlob, 0).unwrap();
-                w.pair("generated pair", &generated_blob);
-                drop(generated);
-                use_pair(&prov, KeySpec::Signature);
-                use_pair(&prov, KeySpec::Exchange);
-                drop(prov);
-                store.delete_container(name, None, full, AcquireFlags::empty()).unwrap();
-            }
-        }));
-    }
-    for (oaep, rejection) in [
-        (false, Pkcs1Rejection::Implicit),
-        (false, Pkcs1Rejection::Explicit),
-        (true, Pkcs1Rejection::Implicit),
-    ] {
-        let blob = private_blob(AT_KEYEXCHANGE);
-        let name = format!(
-            "RSA SIMPLEBLOB export and import of an AES-128 key ({}, {rejection:?} rejection)",
-            if oaep { "OAEP" } else { "PKCS#1 v1.5" }
+    for bits in RSA_SIZES {
+        let blob = private_blob_of(AT_KEYEXCHANGE, bits);
+        cases.push(case(
+            format!("RSA PRIVATEKEYBLOB imported into a verify context ({bits} bits)"),
+            move |w| {
+                scrubbed! {
+                    w.pair("pair", &blob);
+                    let prov = provider(Csp::Aes);
+                    let key = prov.import_key(&blob, None, KeyFlags::EXPORTABLE).unwrap();
+                    drop(key.export(None, BlobType::PrivateKeyBlob, 0).unwrap());
+                    use_pair(&prov, KeySpec::Exchange);
+                }
+            },
+        ));
+        cases.push(case(
+            format!("RSA pairs generated in a verify context ({bits} bits)"),
+            move |w| {
+                scrubbed! {
+                    let prov = provider(Csp::Aes);
+                }
+                for (alg, spec) in [
+                    (AT_KEYEXCHANGE, KeySpec::Exchange),
+                    (AT_SIGNATURE, KeySpec::Signature),
+                ] {
+                    scrubbed! {
+                        let flags = KeyFlags::EXPORTABLE.with_key_bits(bits);
+                        let pair = prov.gen_key(alg, flags).unwrap();
+                        let blob = pair.export(None, BlobType::PrivateKeyBlob, 0).unwrap();
+                        w.pair(&format!("{spec:?} pair"), &blob);
+                        use_pair(&prov, spec);
+                    }
+                }
+            },
+        ));
+        let (first, second) = (
+            private_blob_of(AT_KEYEXCHANGE, bits),
+            private_blob_of(AT_KEYEXCHANGE, bits),
         );
-        let (export_flags, import_flags) = if oaep {
-            (CRYPT_OAEP, KeyFlags::EXPORTABLE | IMPORT_OAEP)
-        } else {
-            (0, KeyFlags::EXPORTABLE)
-        };
-        cases.push(case(name, move |w| {
-            scrubbed! {
-                w.pair("pair", &blob);
-                let session_key = random(16);
-                w.key("session key", &session_key);
-                let prov = provider(Csp::Aes);
-                let mut pair = prov.import_key(&blob, None, KeyFlags::empty()).unwrap();
-                pair.set_pkcs1_rejection(rejection);
-                let plain = plaintext_blob(AlgId::AES_128, &session_key);
-                let key = prov.import_key(&plain, None, KeyFlags::EXPORTABLE).unwrap();
-                let simple = key.export(Some(&pair), BlobType::SimpleBlob, export_flags).unwrap();
-                drop(key);
-                let mut unwrapped = prov.import_key(&simple, Some(&pair), import_flags).unwrap();
-                assert_eq!(&key_bytes(&unwrapped)[..], &session_key[..]);
-                exercise(&prov, &mut unwrapped);
-            }
-        }));
+        cases.push(case(
+            format!("RSA pair cache of a verify context, pair replaced ({bits} bits)"),
+            move |w| {
+                scrubbed! {
+                    w.pair("first pair", &first);
+                    w.pair("second pair", &second);
+                    let prov = provider(Csp::Strong);
+                    drop(prov.import_key(&first, None, KeyFlags::empty()).unwrap());
+                    drop(prov.user_key(KeySpec::Exchange).unwrap());
+                    drop(prov.user_key(KeySpec::Exchange).unwrap());
+                    let held = prov.user_key(KeySpec::Exchange).unwrap();
+                    drop(prov.import_key(&second, None, KeyFlags::empty()).unwrap());
+                    use_pair(&prov, KeySpec::Exchange);
+                    drop(held);
+                }
+            },
+        ));
+        for on_disk in [true, false] {
+            let blob = private_blob_of(AT_KEYEXCHANGE, bits);
+            let label = if on_disk { "a file" } else { "an in-memory" };
+            cases.push(case(format!("RSA pairs in {label} container ({bits} bits)"), move |w| {
+                scrubbed! {
+                    w.pair("imported pair", &blob);
+                    let root = TempRoot::new("zeroize");
+                    let store = if on_disk { root.store() } else { KeyStore::in_memory().unwrap() };
+                    let name = Some("zeroize");
+                    let full = ProviderType::RSA_FULL;
+                    let new = store.acquire(name, None, full, AcquireFlags::NEWKEYSET).unwrap();
+                    drop(new.import_key(&blob, None, KeyFlags::EXPORTABLE).unwrap());
+                    new.release(ReleaseFlags::empty()).unwrap();
+                    let prov = store.acquire(name, None, full, AcquireFlags::empty()).unwrap();
+                    use_pair(&prov, KeySpec::Exchange);
+                    let flags = KeyFlags::EXPORTABLE.with_key_bits(bits);
+                    let generated = prov.gen_key(AT_SIGNATURE, flags).unwrap();
+                    let generated_blob = generated.export(None, BlobType::PrivateKeyBlob, 0).unwrap();
+                    w.pair("generated pair", &generated_blob);
+                    drop(generated);
+                    use_pair(&prov, KeySpec::Signature);
+                    use_pair(&prov, KeySpec::Exchange);
+                    drop(prov);
+                    store.delete_container(name, None, full, AcquireFlags::empty()).unwrap();
+                }
+            }));
+        }
+        for (oaep, rejection) in [
+            (false, Pkcs1Rejection::Implicit),
+            (false, Pkcs1Rejection::Explicit),
+            (true, Pkcs1Rejection::Implicit),
+        ] {
+            let blob = private_blob_of(AT_KEYEXCHANGE, bits);
+            let name = format!(
+                "RSA SIMPLEBLOB export and import of an AES-128 key ({}, {rejection:?} rejection, \
+                 {bits} bits)",
+                if oaep { "OAEP" } else { "PKCS#1 v1.5" }
+            );
+            let (export_flags, import_flags) = if oaep {
+                (CRYPT_OAEP, KeyFlags::EXPORTABLE | IMPORT_OAEP)
+            } else {
+                (0, KeyFlags::EXPORTABLE)
+            };
+            cases.push(case(name, move |w| {
+                scrubbed! {
+                    w.pair("pair", &blob);
+                    let session_key = random(16);
+                    w.key("session key", &session_key);
+                    let prov = provider(Csp::Aes);
+                    let mut pair = prov.import_key(&blob, None, KeyFlags::empty()).unwrap();
+                    pair.set_pkcs1_rejection(rejection);
+                    let plain = plaintext_blob(AlgId::AES_128, &session_key);
+                    let key = prov.import_key(&plain, None, KeyFlags::EXPORTABLE).unwrap();
+                    let simple = key.export(Some(&pair), BlobType::SimpleBlob, export_flags).unwrap();
+                    drop(key);
+                    let mut unwrapped = prov.import_key(&simple, Some(&pair), import_flags).unwrap();
+                    assert_eq!(&key_bytes(&unwrapped)[..], &session_key[..]);
+                    exercise(&prov, &mut unwrapped);
+                }
+            }));
+        }
+        let blob = private_blob_of(AT_KEYEXCHANGE, bits);
+        cases.push(case(
+            format!("RSA SIMPLEBLOB with bad padding: the implicit-rejection key ({bits} bits)"),
+            move |w| {
+                scrubbed! {
+                    w.pair("pair", &blob);
+                    let prov = provider(Csp::Aes);
+                    let pair = prov.import_key(&blob, None, KeyFlags::empty()).unwrap();
+                    // An RC4 SIMPLEBLOB of garbage: implicit rejection unwraps a synthetic key of a
+                    // pseudo-random length; take the first garbage that gives one worth watching.
+                    let key = (0u8..=255)
+                        .find_map(|fill| {
+                            let mut simple = vec![1, 2, 0, 0, 0x01, 0x68, 0, 0, 0x00, 0xa4, 0, 0];
+                            simple.resize(simple.len() + usize::from(bits / 8), fill);
+                            prov.import_key(&simple, Some(&pair), KeyFlags::EXPORTABLE)
+                                .ok()
+                                .filter(|key| key.key_bits() >= 64)
+                        })
+                        .unwrap();
+                    w.key("synthetic key", &key_bytes(&key));
+                    let mut data = vec![0x33u8; 40];
+                    let mut dup = key.duplicate().unwrap();
+                    dup.decrypt(&mut data, true).unwrap();
+                    let mut hash = prov.create_hash(AlgId::SHA1, None).unwrap();
+                    hash.hash_session_key(&key, 0).unwrap();
+                    drop(value(&mut hash));
+                }
+            },
+        ));
     }
-    let blob = private_blob(AT_KEYEXCHANGE);
-    cases.push(case(
-        "RSA SIMPLEBLOB with bad padding: the implicit-rejection key",
-        move |w| {
-            scrubbed! {
-                w.pair("pair", &blob);
-                let prov = provider(Csp::Aes);
-                let pair = prov.import_key(&blob, None, KeyFlags::empty()).unwrap();
-                // An RC4 SIMPLEBLOB of garbage: implicit rejection unwraps a synthetic key of a
-                // pseudo-random length; take the first garbage that gives one worth watching.
-                let key = (0u8..=255)
-                    .find_map(|fill| {
-                        let mut simple = vec![1, 2, 0, 0, 0x01, 0x68, 0, 0, 0x00, 0xa4, 0, 0];
-                        simple.resize(simple.len() + usize::from(RSA_BITS / 8), fill);
-                        prov.import_key(&simple, Some(&pair), KeyFlags::EXPORTABLE)
-                            .ok()
-                            .filter(|key| key.key_bits() >= 64)
-                    })
-                    .unwrap();
-                w.key("synthetic key", &key_bytes(&key));
-                let mut data = vec![0x33u8; 40];
-                let mut dup = key.duplicate().unwrap();
-                dup.decrypt(&mut data, true).unwrap();
-                let mut hash = prov.create_hash(AlgId::SHA1, None).unwrap();
-                hash.hash_session_key(&key, 0).unwrap();
-                drop(value(&mut hash));
-            }
-        },
-    ));
     check(cases);
 }
 
