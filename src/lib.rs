@@ -132,6 +132,7 @@ mod blob;
 mod error;
 mod hash;
 mod key;
+pub mod keyfile;
 mod provider;
 mod rsa;
 pub mod store;
@@ -152,6 +153,7 @@ pub use key::{
     KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
     KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX,
 };
+pub use keyfile::{KeyFile, KeyFormat, PvkEncryption};
 pub use provider::{
     AcquireFlags, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV,
     MS_STRONG_PROV, Provider, ReleaseFlags,
