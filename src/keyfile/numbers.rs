@@ -6,7 +6,7 @@
 //! `(bits + 15) / 16`, secrets in [`Zeroizing`] buffers. Every big integer made here from a
 //! secret is a [`Zeroizing`] `BoxedUint`, so that it is wiped when dropped.
 
-use crypto_bigint::{BoxedUint, ConcatenatingMul, CtEq, CtLt, Gcd, Integer, NonZero, Resize};
+use crypto_bigint::{BoxedUint, ConcatenatingMul, CtEq, CtLt, Integer, NonZero, Resize};
 use zeroize::Zeroizing;
 
 use crate::blob::{MAX_RSA_BITS, RsaParts, rsa_lengths};
@@ -160,11 +160,11 @@ pub(super) fn check(parts: &mut RsaParts) -> Result<()> {
             d
         }
     };
-    let d_p = Zeroizing::new(d.rem(&*p1_nz));
-    let d_q = Zeroizing::new(d.rem(&*q1_nz));
-    let e_dp = Zeroizing::new(e.mul_mod(&dp, &p1_nz));
-    let e_dq = Zeroizing::new(e.mul_mod(&dq, &q1_nz));
-    let q_qinv = Zeroizing::new(qinv.mul_mod(&q, &p_nz));
+    let d_p = rem(&d, &p1_nz);
+    let d_q = rem(&d, &q1_nz);
+    let e_dp = mul_mod(&e, &dp, &p1_nz);
+    let e_dq = mul_mod(&e, &dq, &q1_nz);
+    let q_qinv = mul_mod(&qinv, &q, &p_nz);
     let consistent = d_p.ct_eq(&*dp)
         & d_q.ct_eq(&*dq)
         & e_dp.is_one()
@@ -178,13 +178,55 @@ pub(super) fn check(parts: &mut RsaParts) -> Result<()> {
     }
 }
 
-/// `e⁻¹ mod lcm(p − 1, q − 1)`. `NTE_BAD_DATA` when `e` has no inverse (it is not a valid
-/// public exponent for these primes).
+/// `a mod m`. The quotient, which `BoxedUint::rem` would drop without wiping, is wiped too.
+fn rem(a: &BoxedUint, m: &NonZero<BoxedUint>) -> Num {
+    let (quotient, remainder) = a.div_rem(m);
+    drop(Zeroizing::new(quotient));
+    Zeroizing::new(remainder)
+}
+
+/// `a·b mod m`, the product wiped (`BoxedUint::mul_mod` drops it without wiping).
+fn mul_mod(a: &BoxedUint, b: &BoxedUint, m: &NonZero<BoxedUint>) -> Num {
+    let product = Zeroizing::new(a.concatenating_mul(b));
+    rem(&product, m)
+}
+
+/// The greatest common divisor, by Euclid's algorithm over wiping numbers (crypto-bigint's
+/// own `gcd` leaves unwiped copies of its inputs behind). Its running time depends on the
+/// numbers; it runs only to rebuild a private exponent a blob left out.
+fn gcd(a: &BoxedUint, b: &BoxedUint) -> Result<Num> {
+    let mut a = Zeroizing::new(a.clone());
+    let mut b = Zeroizing::new(b.clone());
+    while !b.is_zero().to_bool() {
+        let r = rem(&a, &*non_zero(&b)?);
+        a = b;
+        b = r;
+    }
+    Ok(a)
+}
+
+/// `a⁻¹ mod m` for a small modulus (the public exponent), by the extended Euclidean algorithm.
+fn small_inverse(a: u64, m: u64) -> Option<u64> {
+    let (mut old_r, mut r) = (i128::from(a), i128::from(m));
+    let (mut old_s, mut s) = (1i128, 0i128);
+    while r != 0 {
+        let q = old_r / r;
+        (old_r, r) = (r, old_r - q * r);
+        (old_s, s) = (s, old_s - q * s);
+    }
+    if old_r != 1 {
+        return None;
+    }
+    u64::try_from(old_s.rem_euclid(i128::from(m))).ok()
+}
+
+/// `d = e⁻¹ mod λ(n)`, λ(n) = lcm(p − 1, q − 1), computed as `(1 + k·λ) / e` with
+/// `k = −λ⁻¹ mod e` so that every big number made on the way is one of ours, wiped.
+/// `NTE_BAD_DATA` when `e` has no inverse (it is no valid public exponent for these primes).
 fn private_exponent(p1: &BoxedUint, q1: &BoxedUint, e: &BoxedUint) -> Result<Num> {
     let precision = p1.bits_precision();
-    let gcd = Zeroizing::new(p1.gcd(q1));
-    let gcd_nz = non_zero(&gcd)?;
-    let (quotient, remainder) = p1.div_rem(&*gcd_nz);
+    let g = gcd(p1, q1)?;
+    let (quotient, remainder) = p1.div_rem(&*non_zero(&g)?);
     let (quotient, _remainder) = (Zeroizing::new(quotient), Zeroizing::new(remainder));
     let wide = Zeroizing::new(quotient.concatenating_mul(q1));
     // λ(n) < n: it fits the key's precision.
@@ -192,16 +234,42 @@ fn private_exponent(p1: &BoxedUint, q1: &BoxedUint, e: &BoxedUint) -> Result<Num
         return Err(Error::BadData);
     }
     let lambda = Zeroizing::new((&*wide).resize_unchecked(precision));
-    let lambda_nz = non_zero(&lambda)?;
-    e.invert_mod(&lambda_nz)
-        .into_option()
-        .map(Zeroizing::new)
-        .ok_or(Error::BadData)
+    let e_nz = non_zero(e)?;
+    let e_small = e.as_words().first().copied().map_or(0, u64::from);
+    let lambda_mod_e = rem(&lambda, &e_nz);
+    let lambda_mod_e = lambda_mod_e
+        .as_words()
+        .first()
+        .copied()
+        .map_or(0, u64::from);
+    let inverse = small_inverse(lambda_mod_e, e_small).ok_or(Error::BadData)?;
+    let k = (e_small - inverse) % e_small;
+    let k = BoxedUint::from(k);
+    let k_lambda = Zeroizing::new(lambda.concatenating_mul(&k));
+    let numerator = Zeroizing::new(k_lambda.wrapping_add(BoxedUint::one()));
+    let (d, remainder) = numerator.div_rem(&*e_nz);
+    let (d, remainder) = (Zeroizing::new(d), Zeroizing::new(remainder));
+    if !remainder.is_zero().to_bool() || d.bit_width_vartime() > precision {
+        return Err(Error::BadData);
+    }
+    Ok(Zeroizing::new((&*d).resize_unchecked(precision)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_inverses() {
+        assert_eq!(small_inverse(3, 7), Some(5));
+        assert_eq!(small_inverse(2, 4), None);
+        assert_eq!(small_inverse(65536, 65537), Some(65536));
+        for a in 1..200u64 {
+            if let Some(inv) = small_inverse(a, 65537) {
+                assert_eq!(a * inv % 65537, 1);
+            }
+        }
+    }
 
     #[test]
     fn byte_order_helpers() {
