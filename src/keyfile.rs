@@ -16,7 +16,7 @@
 //! | [`Snk`](KeyFormat::Snk) `snk` | key pairs (`sn -k`), public key files (`sn -p`) | both | .NET strong names (`sn`, `csc -keyfile`, `<AssemblyOriginatorKeyFile>`), public key tokens |
 //! | [`Pkcs1Pem`](KeyFormat::Pkcs1Pem) `pkcs1-pem`, [`Pkcs1Der`](KeyFormat::Pkcs1Der) `pkcs1-der` | `RSA PRIVATE KEY`, `RSA PUBLIC KEY` | both | OpenSSL's "traditional" format (`openssl genrsa` before 3.0, `-traditional`), PHP, Ruby, older Python |
 //! | [`Pkcs8Pem`](KeyFormat::Pkcs8Pem) `pkcs8-pem`, [`Pkcs8Der`](KeyFormat::Pkcs8Der) `pkcs8-der` | `PRIVATE KEY` | yes | OpenSSL 3's default, Java's `PKCS8EncodedKeySpec`, Python `cryptography`, Go, Node |
-//! | [`Pkcs8EncryptedPem`](KeyFormat::Pkcs8EncryptedPem) `pkcs8-encrypted-pem` | `ENCRYPTED PRIVATE KEY`: PBES2 with PBKDF2 (HMAC-SHA-1/-224/-256/-384/-512) or scrypt, AES-128/192/256-CBC, AES-GCM or 3DES | PBKDF2-HMAC-SHA-256 ([`PKCS8_ITERATIONS`]), AES-256-CBC | a private key under a password: `openssl pkcs8 -topk8`, `openssl genpkey -aes256` |
+//! | [`Pkcs8EncryptedPem`](KeyFormat::Pkcs8EncryptedPem) `pkcs8-encrypted-pem` | `ENCRYPTED PRIVATE KEY` (and its DER): PBES2 with PBKDF2 (HMAC-SHA-1/-224/-256/-384/-512) or scrypt, AES-128/192/256-CBC, AES-GCM or 3DES | PBKDF2-HMAC-SHA-256 ([`PKCS8_ITERATIONS`]), AES-256-CBC | a private key under a password: `openssl pkcs8 -topk8`, `openssl genpkey -aes256` |
 //! | [`SpkiPem`](KeyFormat::SpkiPem) `spki-pem`, [`SpkiDer`](KeyFormat::SpkiDer) `spki-der` | `PUBLIC KEY` | yes | X.509 public keys: `openssl rsa -pubout`, Java's `X509EncodedKeySpec`, WebCrypto, JWT libraries |
 //!
 //! Byte-exact where the format is deterministic: a file read and written again in its own
@@ -156,7 +156,8 @@ pub enum KeyFormat {
     SpkiPem,
     /// X.509 `SubjectPublicKeyInfo` DER (`spki-der`).
     SpkiDer,
-    /// Encrypted PKCS#8 in PEM (`pkcs8-encrypted-pem`): `ENCRYPTED PRIVATE KEY`.
+    /// Encrypted PKCS#8 in PEM (`pkcs8-encrypted-pem`): `ENCRYPTED PRIVATE KEY`. Its DER form
+    /// (`EncryptedPrivateKeyInfo`) is read as well; it is always written as PEM.
     Pkcs8EncryptedPem,
 }
 
@@ -201,9 +202,9 @@ impl KeyFormat {
 
     /// The format of a file, from its content: a PVK file's magic `0xb0b5f11e`; a key BLOB's
     /// header (`bType` 6 or 7, `bVersion` 2, reserved 0); a strong-name public key file's
-    /// 12-byte header; the DER structure of PKCS#1, PKCS#8 and SPKI; a PEM block's label
-    /// (text before and after it is allowed). `None` for anything else, encrypted PKCS#8 in
-    /// DER included.
+    /// 12-byte header; the DER structure of PKCS#1, PKCS#8, SPKI and encrypted PKCS#8 (which
+    /// [`Pkcs8EncryptedPem`](KeyFormat::Pkcs8EncryptedPem) reads as DER too); a PEM block's
+    /// label (text before and after it is allowed). `None` for anything else.
     ///
     /// A .NET key pair (`sn -k`) is a bare `PRIVATEKEYBLOB`, so it is detected as
     /// [`Blob`](KeyFormat::Blob); reading it as [`Snk`](KeyFormat::Snk) gives the same key.
@@ -320,7 +321,8 @@ impl KeyFile {
     /// * `NTE_BAD_TYPE`: a BLOB of another type than `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`;
     /// * `NTE_BAD_ALGID`: a BLOB whose `ALG_ID` is not `CALG_RSA_KEYX` or `CALG_RSA_SIGN`, a
     ///   PKCS#8 or SPKI key of another algorithm, encrypted PKCS#8 with PBES1 or a cipher the
-    ///   `pkcs5` crate does not implement;
+    ///   `pkcs5` crate does not implement, PEM with encryption headers (OpenSSL's
+    ///   "traditional" `Proc-Type: 4,ENCRYPTED`; convert it with `openssl pkcs8 -topk8`);
     /// * `ERROR_INVALID_PARAMETER`: the file is encrypted and `password` is `None`;
     /// * `ERROR_INVALID_PASSWORD`: the file does not decrypt with `password` (or its encrypted
     ///   part is damaged).
@@ -349,6 +351,10 @@ impl KeyFile {
             KeyFormat::Pkcs1Der => keyx(pkcs::parse_pkcs1(data)?),
             KeyFormat::Pkcs8Der => keyx(pkcs::parse_pkcs8(data)?),
             KeyFormat::SpkiDer => keyx(pkcs::parse_spki(data)?),
+            // Encrypted PKCS#8 is also read as DER (`openssl pkcs8 -topk8 -outform DER`).
+            KeyFormat::Pkcs8EncryptedPem if data.first() == Some(&0x30) => {
+                keyx(pkcs::parse_pkcs8_encrypted(data, password)?)
+            }
             KeyFormat::Pkcs1Pem
             | KeyFormat::Pkcs8Pem
             | KeyFormat::SpkiPem

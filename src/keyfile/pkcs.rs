@@ -72,12 +72,16 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Decodes the PEM block in `data`: its label and its DER bytes, in a wiping buffer.
-/// `NTE_BAD_DATA` for anything RFC 7468 refuses (encryption headers of OpenSSL's
-/// "traditional" format included).
+/// `NTE_BAD_DATA` for anything RFC 7468 refuses, except headers (`Proc-Type: 4,ENCRYPTED`
+/// and `DEK-Info`, OpenSSL's "traditional" encryption, which this module does not implement):
+/// `NTE_BAD_ALGID`.
 pub(super) fn pem_decode(data: &[u8]) -> Result<(&str, Zeroizing<Vec<u8>>)> {
     let block = pem_block(data).ok_or(Error::BadData)?;
     let mut buf = Zeroizing::new(vec![0u8; block.len()]);
-    let (label, der) = pem_rfc7468::decode(block, &mut buf).map_err(|_| Error::BadData)?;
+    let (label, der) = pem_rfc7468::decode(block, &mut buf).map_err(|err| match err {
+        pem_rfc7468::Error::HeaderDisallowed => Error::BadAlgId,
+        _ => Error::BadData,
+    })?;
     let len = der.len();
     buf.truncate(len);
     Ok((label, buf))
@@ -139,7 +143,8 @@ fn public_parts(modulus: UintRef<'_>, e: UintRef<'_>) -> Result<RsaParts> {
     Ok(parts)
 }
 
-/// The DER format of `der`, by structure alone: PKCS#1 (private or public), PKCS#8, SPKI.
+/// The DER format of `der`, by structure alone: PKCS#1 (private or public), PKCS#8, SPKI,
+/// encrypted PKCS#8 (read by [`KeyFormat::Pkcs8EncryptedPem`](super::KeyFormat)).
 pub(super) fn detect_der(der: &[u8]) -> Option<super::KeyFormat> {
     use super::KeyFormat;
     if RsaPrivateKeyRef::from_der(der).is_ok() || RsaPublicKeyRef::from_der(der).is_ok() {
@@ -148,6 +153,8 @@ pub(super) fn detect_der(der: &[u8]) -> Option<super::KeyFormat> {
         Some(KeyFormat::Pkcs8Der)
     } else if SubjectPublicKeyInfoRef::from_der(der).is_ok() {
         Some(KeyFormat::SpkiDer)
+    } else if EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
+        Some(KeyFormat::Pkcs8EncryptedPem)
     } else {
         None
     }

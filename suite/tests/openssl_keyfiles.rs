@@ -16,7 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cryptoapi::codes::ERROR_INVALID_PASSWORD;
+use cryptoapi::codes::{ERROR_INVALID_PASSWORD, NTE_BAD_ALGID};
 use cryptoapi::{
     AlgId, KeyFile, KeyFlags, KeyFormat, KeySpec, Provider, ProviderType, PvkEncryption,
 };
@@ -542,6 +542,25 @@ fn we_read_what_openssl_writes() {
                 );
             }
         }
+        // Encrypted PKCS#8 in DER is read too (as `pkcs8-encrypted-pem`).
+        let der = run(
+            "enc.der",
+            &["pkcs8", "-topk8", "-outform", "DER", "-passout", &pass],
+        );
+        assert_eq!(KeyFormat::detect(&der), Some(KeyFormat::Pkcs8EncryptedPem));
+        let key = KeyFile::read(&der, None, Some(PASSWORD.as_bytes())).unwrap();
+        assert_eq!(*numbers(&key), *want, "{bits}: encrypted PKCS#8 DER");
+        // OpenSSL's "traditional" encrypted PEM (Proc-Type/DEK-Info) is not implemented.
+        let traditional = run(
+            "traditional-enc.pem",
+            &["rsa", "-traditional", "-aes256", "-passout", &pass],
+        );
+        assert!(traditional.windows(9).any(|w| w == b"DEK-Info:"));
+        assert_eq!(
+            err_code(KeyFile::read(&traditional, None, Some(PASSWORD.as_bytes()))),
+            NTE_BAD_ALGID,
+            "{bits}: traditional encrypted PEM"
+        );
         // The PVK encryption levels are told apart as OpenSSL wrote them.
         for (name, level) in [
             ("none.pvk", PvkEncryption::None),
