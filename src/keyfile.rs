@@ -629,7 +629,10 @@ impl KeyFile {
         }
     }
 
-    /// The modulus length in bits (a blob's `bitlen`; the modulus's bit length for DER input).
+    /// The modulus length in bits: a BLOB's (PVK's, `.snk`'s) `bitlen` as stored, the
+    /// modulus's bit length for PKCS#1, PKCS#8 and SPKI input. Those formats carry no bit
+    /// length, so a BLOB that states more bits than its modulus has (top bits zero) comes back
+    /// from them with its `bitlen` lowered to the modulus's; the key is the same.
     #[must_use]
     pub fn bits(&self) -> u32 {
         self.parts.bits

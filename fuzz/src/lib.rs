@@ -699,7 +699,9 @@ pub fn keyfile_read(data: &[u8]) {
     let Some(key) = ok(KeyFile::read(file, format, password)) else {
         return;
     };
-    let numbers = |key: &KeyFile| key.clone().with_key_spec(KeySpec::Exchange).to_blob(false);
+    // The key itself, as PKCS#1 DER: a BLOB's bit length (which may exceed the modulus's) is
+    // not part of it, and is lost through the DER and PEM formats by design.
+    let numbers = |key: &KeyFile| key.write(KeyFormat::Pkcs1Der, false, None, PvkEncryption::None);
     let want = numbers(&key).unwrap();
     for target in KeyFormat::ALL {
         for public_only in [false, true] {
@@ -718,7 +720,7 @@ pub fn keyfile_read(data: &[u8]) {
                 KeyFile::read(&bytes, Some(target), Some(KEYFILE_PASSWORD)).unwrap_or_else(|e| {
                     panic!("{target} written from a key read does not read: {e:?}")
                 });
-            if !public_only {
+            if !public_only || !key.has_private() {
                 assert_eq!(*numbers(&again).unwrap(), *want, "{target}: another key");
             }
             let deterministic = !matches!(target, KeyFormat::Pvk | KeyFormat::Pkcs8EncryptedPem);
