@@ -294,9 +294,9 @@ pub struct KeyFile {
     alg: AlgId,
     /// Checked numbers at their blob lengths, the private exponent always present.
     parts: RsaParts,
-    /// The strong-name header (SigAlgId, HashAlgId) of the `sn -p` public key file this came
-    /// from, kept so that its token is computed over the file's own bytes.
-    strong_name: Option<(u32, u32)>,
+    /// The strong-name header (SigAlgId, HashAlgId) and blob `ALG_ID` of the `sn -p` public
+    /// key file this came from, kept so that its token is computed over the file's own bytes.
+    strong_name: Option<((u32, u32), AlgId)>,
     pvk: Option<PvkEncryption>,
 }
 
@@ -686,7 +686,7 @@ impl KeyFile {
     #[must_use]
     pub fn strong_name_public_key(&self) -> Vec<u8> {
         match self.strong_name {
-            Some(header) => snk::public_key_file(header, self.alg, &self.parts),
+            Some((header, blob_alg)) => snk::public_key_file(header, blob_alg, &self.parts),
             None => snk::public_key_file(snk::DEFAULT_HEADER, AlgId::RSA_SIGN, &self.parts),
         }
     }
@@ -759,7 +759,7 @@ fn read_snk(data: &[u8]) -> Result<KeyFile> {
             return Err(Error::BadData);
         }
         let mut file = KeyFile::new(KeyFormat::Snk, alg, parts);
-        file.strong_name = Some(header);
+        file.strong_name = Some((header, alg));
         return Ok(file);
     }
     let (alg, parts) = private_blob(data)?;

@@ -379,6 +379,9 @@ fn strong_name_tokens_match_the_known_keys() {
         assert_eq!(hex(&key.public_key_token()), token);
         assert_eq!(hex(&strong_name_token(&bytes)), token);
         assert_eq!(key.strong_name_public_key(), bytes);
+        // The file's bytes, whatever slot the key is then meant for.
+        let exchange = key.clone().with_key_spec(KeySpec::Exchange);
+        assert_eq!(hex(&exchange.public_key_token()), token);
         let rewritten = key
             .write(KeyFormat::Snk, true, None, PvkEncryption::None)
             .unwrap();
