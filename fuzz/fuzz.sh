@@ -17,7 +17,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(blob_import decrypt setters container_file)
+    targets=(blob_import decrypt setters container_file keyfile_read)
 fi
 sanitizer=${SANITIZER:-address}
 jobs=${JOBS:-1}
@@ -28,7 +28,7 @@ failed=0
 summary=()
 for target in "${targets[@]}"; do
     case $target in
-        blob_import | container_file) max_len=12288 ;;
+        blob_import | container_file | keyfile_read) max_len=12288 ;;
         *) max_len=4096 ;;
     esac
     corpus=target/corpus/$target

@@ -205,6 +205,16 @@ error_table! {
     InvalidHandle = ERROR_INVALID_HANDLE: 6 => "invalid handle", alias "ERROR_INVALID_HANDLE";
     /// Not enough memory.
     NotEnoughMemory = ERROR_NOT_ENOUGH_MEMORY: 8 => "not enough memory", alias "ERROR_NOT_ENOUGH_MEMORY";
+    /// A password is not correct.
+    ///
+    /// # When this crate returns it
+    ///
+    /// When an encrypted key file (a PVK file or an encrypted PKCS#8 key, see
+    /// [`keyfile`](crate::keyfile)) does not decrypt with the password given. A wrong password
+    /// and a damaged encrypted part cannot be told apart: both give this code. Windows has no
+    /// CryptoAPI code for it; this is the code Windows gives for a wrong PFX password
+    /// (`PFXImportCertStore`, .NET's "The specified network password is not correct").
+    InvalidPassword = ERROR_INVALID_PASSWORD: 86 => "wrong password, or the encrypted key is damaged", alias "ERROR_INVALID_PASSWORD";
     /// A parameter was not valid.
     ///
     /// # When this crate returns it
@@ -423,6 +433,7 @@ mod tests {
             5,
             6,
             8,
+            86,
             87,
             120,
             122,
@@ -493,7 +504,7 @@ mod tests {
         errors.push(Error::from(io::Error::from(
             io::ErrorKind::PermissionDenied,
         )));
-        assert_eq!(ALL_CODES.len(), 49);
+        assert_eq!(ALL_CODES.len(), 50);
         let mut failures = Vec::new();
         for err in &errors {
             let code = err.code();

@@ -87,6 +87,7 @@
 //! | `CryptDuplicateKey` | [`Key::duplicate`] |
 //! | `CryptDestroyKey` | [`Key::destroy`], or drop |
 //! | a key or hash kept past its provider's scope | [`Key::into_owned`], [`Hash::into_owned`] |
+//! | key files (PVK, `.snk`, PEM/DER: PKCS#1, PKCS#8, SPKI) to and from key BLOBs | [`KeyFile`] (see [`keyfile`]) |
 //!
 //! Every ported method carries its Win32 name as a search alias: type `CryptDeriveKey` into the
 //! docs.rs search box. What is not supported yet, the default container's name, decrypt loops,
@@ -96,6 +97,32 @@
 //! padding does not fail with `NTE_BAD_DATA` by default, because that answer is a padding oracle
 //! (Bleichenbacher, Marvin). It yields a pseudo-random result instead, unless the key opts in
 //! with [`Key::set_pkcs1_rejection`]; see [`Pkcs1Rejection`].
+//!
+//! # Key files
+//!
+//! [`KeyFile`] reads and writes RSA keys in the formats of the ecosystem, with no provider:
+//! `PUBLICKEYBLOB`/`PRIVATEKEYBLOB` ([`KeyFormat::Blob`]), Microsoft PVK files (unencrypted,
+//! weak and strong RC4), .NET strong-name `.snk` key pairs and public key files (with their
+//! public key tokens), PKCS#1, PKCS#8, encrypted PKCS#8 and SPKI, each as DER and PEM, detecting
+//! the format from the content and writing OpenSSL's own bytes where the format is
+//! deterministic. [`KeyFile::from_key`] and [`KeyFile::import`] exchange keys with a
+//! [`Provider`] under `CryptExportKey`'s and `CryptImportKey`'s rules. The table of formats and
+//! examples (`.snk` to PEM and its token, PVK to PEM, PEM to a `PRIVATEKEYBLOB` for .NET's
+//! `ImportCspBlob`) are in [`keyfile`].
+//!
+//! ```
+//! use cryptoapi::{KeyFile, KeyFormat, PvkEncryption};
+//! # use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType};
+//! # let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+//! # let pair = prov.gen_key(AlgId::RSA_KEYX, KeyFlags::EXPORTABLE.with_key_bits(1024))?;
+//! # let pem = KeyFile::from_key(&pair, false)?.write(KeyFormat::Pkcs8Pem, false, None, PvkEncryption::None)?;
+//! // let pem = std::fs::read("key.pem")?;               // `openssl genpkey -algorithm RSA`
+//! let key = KeyFile::read(&pem, None, None)?;            // the format is detected
+//! let blob = key.to_blob(false)?;                        // a PRIVATEKEYBLOB for CryptImportKey
+//! let pvk = key.write(KeyFormat::Pvk, false, Some(b"pw"), PvkEncryption::Strong)?;
+//! # assert_eq!((blob[0], &pvk[..4]), (7, &[0x1e, 0xf1, 0xb5, 0xb0][..]));
+//! # Ok::<(), cryptoapi::Error>(())
+//! ```
 //!
 //! # Guarantees
 //!
@@ -135,6 +162,7 @@ mod blob;
 mod error;
 mod hash;
 mod key;
+pub mod keyfile;
 mod provider;
 mod rsa;
 pub mod store;
@@ -155,6 +183,7 @@ pub use key::{
     KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
     KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX,
 };
+pub use keyfile::{KeyFile, KeyFormat, PvkEncryption};
 pub use provider::{
     AcquireFlags, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV,
     MS_STRONG_PROV, Provider, ReleaseFlags,

@@ -32,14 +32,21 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use cryptoapi::{
-    AcquireFlags, AlgId, BlobType, CRYPT_OAEP, CipherMode, Error, Hash, HmacInfo, Key, KeyFlags,
-    KeyPermissions, KeySet, KeySpec, KeyStore, MS_DEF_PROV, MS_ENH_RSA_AES_PROV, MS_ENHANCED_PROV,
-    MS_STRONG_PROV, Pkcs1Rejection, Provider, ProviderType,
+    AcquireFlags, AlgId, BlobType, CRYPT_OAEP, CipherMode, Error, Hash, HmacInfo, Key, KeyFile,
+    KeyFlags, KeyFormat, KeyPermissions, KeySet, KeySpec, KeyStore, MS_DEF_PROV,
+    MS_ENH_RSA_AES_PROV, MS_ENHANCED_PROV, MS_STRONG_PROV, Pkcs1Rejection, Provider, ProviderType,
+    PvkEncryption,
 };
 use sha2::{Digest, Sha256};
 
 /// The names of the fuzz targets, as `cargo fuzz` and the seed directories know them.
-pub const TARGETS: [&str; 4] = ["blob_import", "decrypt", "setters", "container_file"];
+pub const TARGETS: [&str; 5] = [
+    "blob_import",
+    "decrypt",
+    "setters",
+    "container_file",
+    "keyfile_read",
+];
 
 /// Runs the target called `name` on `data` (for replaying files from a corpus).
 ///
@@ -52,6 +59,7 @@ pub fn run(name: &str, data: &[u8]) {
         "decrypt" => decrypt(data),
         "setters" => setters(data),
         "container_file" => container_file(data),
+        "keyfile_read" => keyfile_read(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -655,6 +663,98 @@ fn fuzz_store() -> KeyStore {
             .unwrap();
     }
     store
+}
+
+// ---------------------------------------------------------------------------------------------
+// Target 5: key files (PVK, .snk, BLOBs, PKCS#1, PKCS#8, encrypted PKCS#8, SPKI; DER and PEM).
+// ---------------------------------------------------------------------------------------------
+
+/// The password the `keyfile_read` seeds are encrypted with.
+pub const KEYFILE_PASSWORD: &[u8] = b"fuzz";
+
+/// `keyfile_read`: `KeyFile::read` of any bytes, in a chosen or the detected format.
+///
+/// Input: format (u8: `0` detect, `1..=10` one of `KeyFormat::ALL`, more detects), password
+/// (u8: `0` none, `1` [`KEYFILE_PASSWORD`], `2` a fuzzed one, u8 length + bytes), then the
+/// file's bytes.
+///
+/// Checks: every error is a named code; a key read writes in every format that holds it, and
+/// each file reads back to the same key; rewriting a deterministic format gives the same
+/// bytes; its blob, strong-name public key and token agree with a re-read; a key pair of at
+/// most 2048 bits imports into a provider and signs what its public key verifies.
+pub fn keyfile_read(data: &[u8]) {
+    let mut input = Input::new(data);
+    let format = match input.u8() {
+        n @ 1..=10 => Some(KeyFormat::ALL[usize::from(n - 1)]),
+        _ => None,
+    };
+    let password = match input.u8() % 3 {
+        0 => None,
+        1 => Some(KEYFILE_PASSWORD),
+        _ => Some(input.var_bytes()),
+    };
+    let file = input.rest();
+    let _ = KeyFormat::detect(file);
+    let _ = KeyFile::needs_password(file, format);
+    let Some(key) = ok(KeyFile::read(file, format, password)) else {
+        return;
+    };
+    // The key itself, as PKCS#1 DER: a BLOB's bit length (which may exceed the modulus's) is
+    // not part of it, and is lost through the DER and PEM formats by design.
+    let numbers = |key: &KeyFile| key.write(KeyFormat::Pkcs1Der, false, None, PvkEncryption::None);
+    let want = numbers(&key).unwrap();
+    for target in KeyFormat::ALL {
+        for public_only in [false, true] {
+            let written = if target == KeyFormat::Pkcs8EncryptedPem && !public_only {
+                key.write_pkcs8_encrypted(KEYFILE_PASSWORD, 1)
+            } else {
+                key.write(
+                    target,
+                    public_only,
+                    Some(KEYFILE_PASSWORD),
+                    PvkEncryption::Weak,
+                )
+            };
+            let Some(bytes) = ok(written) else { continue };
+            let again =
+                KeyFile::read(&bytes, Some(target), Some(KEYFILE_PASSWORD)).unwrap_or_else(|e| {
+                    panic!("{target} written from a key read does not read: {e:?}")
+                });
+            if !public_only || !key.has_private() {
+                assert_eq!(*numbers(&again).unwrap(), *want, "{target}: another key");
+            }
+            let deterministic = !matches!(target, KeyFormat::Pvk | KeyFormat::Pkcs8EncryptedPem);
+            if deterministic {
+                let rewritten = again
+                    .write(target, public_only, None, PvkEncryption::None)
+                    .unwrap();
+                assert_eq!(*rewritten, *bytes, "{target}: rewriting changes the bytes");
+            }
+        }
+    }
+    let blob = key.to_blob(false).unwrap();
+    let from_blob = KeyFile::from_blob(&blob).unwrap();
+    assert_eq!(*from_blob.to_blob(false).unwrap(), *blob, "blob round trip");
+    let public_key = key.strong_name_public_key();
+    let reread = KeyFile::read(&public_key, Some(KeyFormat::Snk), None).unwrap();
+    assert_eq!(reread.public_key_token(), key.public_key_token(), "token");
+    if key.has_private() && key.bits() <= 2048 {
+        let prov = Provider::verify_context(ProviderType::RSA_AES).unwrap();
+        let spec = key.key_spec();
+        let public = ok(from_blob.import(&prov, KeyFlags::empty()));
+        if let (Some(_pair), Some(public)) = (ok(key.import(&prov, KeyFlags::empty())), public) {
+            let mut hash = prov.create_hash(AlgId::SHA1, None).unwrap();
+            hash.hash_data(b"a key file's pair signs").unwrap();
+            let Some(signature) = ok(hash.sign(spec, 0)) else {
+                return;
+            };
+            let mut check = prov.create_hash(AlgId::SHA1, None).unwrap();
+            check.hash_data(b"a key file's pair signs").unwrap();
+            check
+                .verify_signature(&signature, &public, 0)
+                .unwrap_or_else(|e| panic!("a key file's pair does not verify: {e:?}"));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use cryptoapi::{
-    AcquireFlags, AlgId, BlobType, CRYPT_OAEP, HP_HASHVAL, KeyFlags, KeySet, KeySpec, Provider,
-    ProviderType,
+    AcquireFlags, AlgId, BlobType, CRYPT_OAEP, HP_HASHVAL, KeyFile, KeyFlags, KeyFormat, KeySet,
+    KeySpec, Provider, ProviderType, PvkEncryption,
 };
 
 #[allow(
@@ -110,6 +110,11 @@ fn container_file_corpus() {
 }
 
 #[test]
+fn keyfile_read_corpus() {
+    replay("keyfile_read", 30);
+}
+
+#[test]
 fn the_harness_fails_on_unnamed_codes_and_unknown_targets() {
     // The harness's oracle: an error code the crate has no name for is a finding.
     harness::known(&cryptoapi::Error::BadKey);
@@ -138,6 +143,7 @@ fn generated_seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         "decrypt" => decrypt_seeds(),
         "setters" => setters_seeds(),
         "container_file" => container_file_seeds(),
+        "keyfile_read" => keyfile_read_seeds(),
         other => panic!("no seeds for {other}"),
     }
 }
@@ -465,6 +471,88 @@ fn container_file_seeds() -> Vec<(String, Vec<u8>)> {
             Seed::default().u8(2).bytes(&empty).0,
         ),
     ]
+}
+
+/// Every key-file format of the fixed pairs (private and public, PVK in each encryption), read
+/// in its own format and detected, with the harness's password; a few wrong-password and
+/// damaged inputs.
+fn keyfile_read_seeds() -> Vec<(String, Vec<u8>)> {
+    let password = harness::KEYFILE_PASSWORD;
+    let mut seeds = Vec::new();
+    let fixed = fixed();
+    for (pair, blob) in [
+        ("exchange", &fixed.exchange_private),
+        ("signature", &fixed.signature_private),
+    ] {
+        let key = KeyFile::from_blob(blob).unwrap();
+        for (index, format) in KeyFormat::ALL.into_iter().enumerate() {
+            let levels: &[PvkEncryption] = if format == KeyFormat::Pvk {
+                &[
+                    PvkEncryption::None,
+                    PvkEncryption::Weak,
+                    PvkEncryption::Strong,
+                ]
+            } else {
+                &[PvkEncryption::None]
+            };
+            for &level in levels {
+                for public_only in [false, true] {
+                    let written = if format == KeyFormat::Pkcs8EncryptedPem {
+                        key.write_pkcs8_encrypted(password, 1)
+                    } else {
+                        key.write(format, public_only, Some(password), level)
+                    };
+                    let Ok(file) = written else { continue };
+                    if public_only && format == KeyFormat::Pkcs8EncryptedPem {
+                        continue;
+                    }
+                    let selector = u8::try_from(index + 1).unwrap();
+                    let half = if public_only { "public" } else { "private" };
+                    let name = format!("{pair}-{format}-{level:?}-{half}").to_lowercase();
+                    // Signature pairs are read detected, exchange pairs in their format.
+                    let selector = if pair == "signature" { 0 } else { selector };
+                    let seed = Seed::default().u8(selector).u8(1).bytes(&file);
+                    seeds.push((name, seed.0));
+                }
+            }
+        }
+        // Encrypted files with a wrong (fuzzed) password, and without one.
+        let pvk = key
+            .write(KeyFormat::Pvk, false, Some(password), PvkEncryption::Strong)
+            .unwrap();
+        let pkcs8 = key.write_pkcs8_encrypted(password, 1).unwrap();
+        for (name, file) in [("pvk", &pvk), ("pkcs8", &pkcs8)] {
+            let wrong = Seed::default().u8(0).u8(2).var_bytes(b"guess").bytes(file);
+            seeds.push((format!("{pair}-{name}-wrong-password"), wrong.0));
+            let none = Seed::default().u8(0).u8(0).bytes(file);
+            seeds.push((format!("{pair}-{name}-no-password"), none.0));
+        }
+        // A private exponent cut short.
+        let short = &blob[..blob.len() - 7];
+        let seed = Seed::default().u8(1).u8(0).bytes(short);
+        seeds.push((format!("{pair}-blob-short-exponent"), seed.0));
+    }
+    // The strong-name public key of .NET's Microsoft key, and the ECMA standard key.
+    let microsoft = harness_unhex(
+        "002400000480000094000000060200000024000052534131000400000100010007d1fa57c4aed9f0a32e84aa0faefd0de9e8fd6aec8f87fb03766c834c99921eb23be79ad9d5dcc1dd9ad236132102900b723cf980957fc4e177108fc607774f29e8320e92ea05ece4e821c0a5efe8f1645c4c0c93c1ab99285d622caa652c1dfad63d745d6f2de5f17e5eaf0fc4963d261c8a12436518206dc093344d5ad293",
+    );
+    seeds.push((
+        "snk-microsoft-public-key".into(),
+        Seed::default().u8(0).u8(0).bytes(&microsoft).0,
+    ));
+    let ecma = harness_unhex("00000000000000000400000000000000");
+    seeds.push((
+        "snk-ecma-standard-key".into(),
+        Seed::default().u8(3).u8(0).bytes(&ecma).0,
+    ));
+    seeds
+}
+
+fn harness_unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 /// The harness's provider for a selector byte.

@@ -8,7 +8,10 @@
 
 use std::thread;
 
-use cryptoapi::{AcquireFlags, AlgId, Error, Hash, Key, KeySet, KeyStore, Provider, ProviderType};
+use cryptoapi::{
+    AcquireFlags, AlgId, Error, Hash, Key, KeyFile, KeyFormat, KeySet, KeyStore, Provider,
+    ProviderType, PvkEncryption,
+};
 
 mod common;
 use common::hex;
@@ -51,6 +54,17 @@ fn key_store_is_send_sync_and_clone() {
     assert_send::<KeySet>();
     assert_sync::<KeySet>();
     assert_send::<AcquireFlags>();
+}
+
+#[test]
+fn key_files_are_send_sync_and_clone() {
+    assert_send::<KeyFile>();
+    assert_sync::<KeyFile>();
+    assert_clone::<KeyFile>();
+    assert_send::<KeyFormat>();
+    assert_sync::<KeyFormat>();
+    assert_send::<PvkEncryption>();
+    assert_sync::<PvkEncryption>();
 }
 
 #[test]

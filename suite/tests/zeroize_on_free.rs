@@ -14,7 +14,9 @@
 //! change; exported `PLAINTEXTKEYBLOB` / `PRIVATEKEYBLOB` buffers; RSA key pairs imported,
 //! generated, in verify contexts, in file and memory containers, and in the per-context cache;
 //! HMAC and `CALG_MAC` keys; hash values and hash state of secret data; `CryptHashSessionKey`;
-//! plaintext buffers that encryption grows or replaces.
+//! plaintext buffers that encryption grows or replaces; key files (`cryptoapi::keyfile`) of
+//! every private format written and read, PVK and encrypted PKCS#8 under passwords (right and
+//! wrong), a private exponent rebuilt from a cut-short blob, and `from_key` / `import`.
 //!
 //! The test's own copies of secrets live in `Zeroizing` buffers of exact capacity, so that the
 //! test itself frees nothing unwiped.
@@ -45,8 +47,8 @@ use std::time::Instant;
 use alloc_probe::{Pattern, Session};
 use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CRYPT_LITTLE_ENDIAN, CRYPT_OAEP, CipherMode, HP_HASHVAL, Hash,
-    HmacInfo, Key, KeyFlags, KeyPermissions, KeySpec, KeyStore, MS_DEF_PROV, Pkcs1Rejection,
-    Provider, ProviderType, ReleaseFlags,
+    HmacInfo, Key, KeyFile, KeyFlags, KeyFormat, KeyPermissions, KeySpec, KeyStore, MS_DEF_PROV,
+    Pkcs1Rejection, Provider, ProviderType, PvkEncryption, ReleaseFlags,
 };
 use zeroize::Zeroizing;
 
@@ -900,6 +902,98 @@ fn keyed_hashes_and_secret_hash_values_are_wiped() {
                 let mut plain = Box::new(prov.create_hash(AlgId::SHA_512, None).unwrap());
                 plain.hash_session_key(&key, CRYPT_LITTLE_ENDIAN).unwrap();
                 drop((hmac, plain, key));
+            }
+        },
+    ));
+    check(cases);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key files
+
+/// Every private key-file format written from a `PRIVATEKEYBLOB` and read back (PVK in its
+/// three encryptions, encrypted PKCS#8, PEM and DER, `.snk`), a blob whose private exponent is
+/// rebuilt, wrong passwords, and `from_key` / `import` through a provider.
+#[test]
+fn key_files_are_wiped() {
+    let _serial = serial();
+    let mut cases = Vec::new();
+    let formats = [
+        (KeyFormat::Blob, PvkEncryption::None),
+        (KeyFormat::Pvk, PvkEncryption::None),
+        (KeyFormat::Pvk, PvkEncryption::Weak),
+        (KeyFormat::Pvk, PvkEncryption::Strong),
+        (KeyFormat::Snk, PvkEncryption::None),
+        (KeyFormat::Pkcs1Pem, PvkEncryption::None),
+        (KeyFormat::Pkcs1Der, PvkEncryption::None),
+        (KeyFormat::Pkcs8Pem, PvkEncryption::None),
+        (KeyFormat::Pkcs8Der, PvkEncryption::None),
+        (KeyFormat::Pkcs8EncryptedPem, PvkEncryption::None),
+    ];
+    for (format, level) in formats {
+        let blob = private_blob(AT_KEYEXCHANGE);
+        let name = format!("key file: {format} ({level:?}) written and read");
+        cases.push(case(name, move |w| {
+            scrubbed! {
+                w.pair("pair", &blob);
+                let password = random(12);
+                w.secret("password", &password);
+                let key = KeyFile::from_blob(&blob).unwrap();
+                let file = if format == KeyFormat::Pkcs8EncryptedPem {
+                    key.write_pkcs8_encrypted(&password, 3).unwrap()
+                } else {
+                    key.write(format, false, Some(&password), level).unwrap()
+                };
+                let detected = KeyFormat::detect(&file);
+                let back = KeyFile::read(&file, detected, Some(&password)).unwrap();
+                let copy = back.clone();
+                drop(copy.to_blob(false).unwrap());
+                drop(back.write(KeyFormat::Pkcs1Der, false, None, PvkEncryption::None).unwrap());
+                drop((file, back, copy, key));
+            }
+        }));
+    }
+    let blob = private_blob(AT_SIGNATURE);
+    cases.push(case(
+        "key file: a PRIVATEKEYBLOB whose private exponent is rebuilt",
+        move |w| {
+            scrubbed! {
+                w.pair("pair", &blob);
+                let short = Zeroizing::new(blob[..blob.len() - 20].to_vec());
+                let key = KeyFile::from_blob(&short).unwrap();
+                drop(key.write(KeyFormat::Pkcs8Pem, false, None, PvkEncryption::None).unwrap());
+                drop(key.to_blob(false).unwrap());
+            }
+        },
+    ));
+    let blob = private_blob(AT_KEYEXCHANGE);
+    cases.push(case("key file: wrong passwords", move |w| {
+        scrubbed! {
+            w.pair("pair", &blob);
+            let password = random(12);
+            w.secret("password", &password);
+            let key = KeyFile::from_blob(&blob).unwrap();
+            let pvk = key.write(KeyFormat::Pvk, false, Some(&password), PvkEncryption::Strong).unwrap();
+            let pkcs8 = key.write_pkcs8_encrypted(&password, 3).unwrap();
+            assert!(KeyFile::read(&pvk, None, Some(b"wrong")).is_err());
+            assert!(KeyFile::read(&pkcs8, None, Some(b"wrong")).is_err());
+            drop((pvk, pkcs8, key));
+        }
+    }));
+    let blob = private_blob(AT_KEYEXCHANGE);
+    cases.push(case(
+        "RSA key file: from_key and import into a provider",
+        move |w| {
+            scrubbed! {
+                w.pair("pair", &blob);
+                let prov = provider(Csp::Aes);
+                let pair = prov.import_key(&blob, None, KeyFlags::EXPORTABLE).unwrap();
+                let key = KeyFile::from_key(&pair, false).unwrap();
+                drop(pair);
+                let pem = key.write(KeyFormat::Pkcs8Pem, false, None, PvkEncryption::None).unwrap();
+                let again = KeyFile::read(&pem, None, None).unwrap();
+                let imported = again.import(&prov, KeyFlags::empty()).unwrap();
+                drop((imported, again, pem, key));
             }
         },
     ));
