@@ -84,8 +84,7 @@ pub(crate) struct DwordPtr<'a> {
 impl DwordPtr<'_> {
     /// The value the caller passed in.
     pub(crate) fn get(&self) -> u32 {
-        // SAFETY: `ptr` is non-NULL and, by the contract `dword_ptr`'s caller stated, valid for
-        // reads and writes of 4 bytes for `'a`.
+        // SAFETY: non-NULL, valid for 4-byte reads and writes for `'a` (`dword_ptr`'s contract).
         unsafe { self.ptr.read_unaligned() }
     }
 
@@ -123,8 +122,7 @@ pub(crate) struct HandleOut<'a> {
 impl HandleOut<'_> {
     /// Stores the new handle for the caller.
     pub(crate) fn set(&mut self, handle: usize) {
-        // SAFETY: `ptr` is non-NULL and, by `handle_out`'s contract, valid for writes of one
-        // handle for `'a`.
+        // SAFETY: non-NULL, valid for writes of one handle for `'a` (`handle_out`'s contract).
         unsafe { self.ptr.write_unaligned(handle) }
     }
 }
@@ -158,8 +156,8 @@ pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8]> {
     if ptr.is_null() {
         return Err(Error::InvalidParameter);
     }
-    // SAFETY: non-NULL, and valid for `len` bytes by the caller's contract; `u8` has no
-    // alignment requirement.
+    // `u8` has no alignment requirement.
+    // SAFETY: non-NULL, and valid for `len` bytes by the caller's contract.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
@@ -191,8 +189,8 @@ pub(crate) unsafe fn read_struct<T: Copy>(ptr: *const T) -> Result<T> {
     if ptr.is_null() {
         return Err(Error::InvalidParameter);
     }
-    // SAFETY: non-NULL and valid for one `T` by the caller's contract; unaligned read, and
-    // every bit pattern is a valid `T`.
+    // An unaligned read, and every bit pattern is a valid `T` (integers and raw pointers).
+    // SAFETY: non-NULL and valid for one `T` by the caller's contract.
     Ok(unsafe { ptr.read_unaligned() })
 }
 
@@ -211,8 +209,8 @@ pub(crate) unsafe fn str_a(ptr: *const c_char) -> Result<Option<String>> {
         return Ok(None);
     }
     let mut len = 0;
-    // SAFETY: the string is readable up to and including its NUL (the caller's contract), and
-    // the scan stops at the NUL.
+    // The scan stops at the NUL.
+    // SAFETY: readable up to and including its NUL (the caller's contract).
     while unsafe { ptr.wrapping_add(len).read() } != 0 {
         len += 1;
         if len > MAX_STRING {
@@ -243,8 +241,8 @@ pub(crate) unsafe fn str_w(ptr: *const WCHAR) -> Result<Option<String>> {
     }
     let mut units = Vec::new();
     loop {
-        // SAFETY: readable up to and including the terminating 0 (the caller's contract); the
-        // loop stops there. Unaligned, as a `WCHAR *` into a byte buffer may be.
+        // The loop stops at the 0; unaligned, as a `WCHAR *` into a byte buffer may be.
+        // SAFETY: readable up to and including the terminating 0 (the caller's contract).
         let unit = unsafe { ptr.wrapping_add(units.len()).read_unaligned() };
         if unit == 0 {
             break;

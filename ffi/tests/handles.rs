@@ -65,8 +65,8 @@ fn fails_with(result: i32, code: u32) {
 
 /// The first word at a live handle, as programs written for Windows read it.
 fn first_word(handle: usize) -> usize {
-    // SAFETY: `handle` is a live handle: the address of a library-owned cell, which stays
-    // mapped for the life of the process.
+    // A live handle is the address of a library-owned cell, mapped for the life of the process.
+    // SAFETY: `handle` is a live handle (the callers pass only those).
     unsafe { (handle as *const usize).read() }
 }
 
@@ -97,10 +97,8 @@ fn destroyed_handles_are_not_reissued_within_the_quarantine() {
     }
     // The stale handle still answers ERROR_INVALID_PARAMETER, never a crash.
     // SAFETY: a zero length reads nothing.
-    fails_with(
-        unsafe { CryptHashData(first, ptr::null(), 0, 0) },
-        ERROR_INVALID_PARAMETER,
-    );
+    let result = unsafe { CryptHashData(first, ptr::null(), 0, 0) };
+    fails_with(result, ERROR_INVALID_PARAMETER);
     fails_with(CryptDestroyHash(first), ERROR_INVALID_PARAMETER);
     assert_eq!(CryptReleaseContext(prov, 0), 1);
 }
@@ -122,17 +120,13 @@ fn final_release_makes_keys_and_hashes_stale() {
     let mut value = [0u8; 20];
     let mut len = 20u32;
     // SAFETY: `value` holds `len` bytes.
-    fails_with(
-        unsafe { CryptGetHashParam(hash, HP_HASHVAL, value.as_mut_ptr(), &mut len, 0) },
-        ERROR_INVALID_PARAMETER,
-    );
+    let result = unsafe { CryptGetHashParam(hash, HP_HASHVAL, value.as_mut_ptr(), &mut len, 0) };
+    fails_with(result, ERROR_INVALID_PARAMETER);
     let mut alg = [0u8; 4];
     let mut alg_len = 4u32;
     // SAFETY: `alg` holds `alg_len` bytes.
-    fails_with(
-        unsafe { CryptGetKeyParam(key, KP_ALGID, alg.as_mut_ptr(), &mut alg_len, 0) },
-        ERROR_INVALID_PARAMETER,
-    );
+    let result = unsafe { CryptGetKeyParam(key, KP_ALGID, alg.as_mut_ptr(), &mut alg_len, 0) };
+    fails_with(result, ERROR_INVALID_PARAMETER);
     fails_with(CryptDestroyHash(hash), ERROR_INVALID_PARAMETER);
     fails_with(CryptDestroyKey(key), ERROR_INVALID_PARAMETER);
     fails_with(
@@ -161,10 +155,8 @@ fn handles_of_the_wrong_kind_zero_and_foreign_values_are_invalid() {
     // A failed call leaves the caller's output variable alone, as Windows does.
     let mut dup = hash;
     // SAFETY: `dup` is writable.
-    fails_with(
-        unsafe { CryptDuplicateHash(0xdead_beef, ptr::null_mut(), 0, &mut dup) },
-        ERROR_INVALID_PARAMETER,
-    );
+    let result = unsafe { CryptDuplicateHash(0xdead_beef, ptr::null_mut(), 0, &mut dup) };
+    fails_with(result, ERROR_INVALID_PARAMETER);
     assert_eq!(
         dup, hash,
         "a failed call must not clobber the output handle"
@@ -172,10 +164,8 @@ fn handles_of_the_wrong_kind_zero_and_foreign_values_are_invalid() {
     // A garbage hash beside a good key in CryptEncrypt.
     let mut len = 0u32;
     // SAFETY: a zero length with a NULL buffer is a size query.
-    fails_with(
-        unsafe { CryptEncrypt(key, 0xdead_beef, 1, 0, ptr::null_mut(), &mut len, 0) },
-        ERROR_INVALID_PARAMETER,
-    );
+    let result = unsafe { CryptEncrypt(key, 0xdead_beef, 1, 0, ptr::null_mut(), &mut len, 0) };
+    fails_with(result, ERROR_INVALID_PARAMETER);
     assert_eq!(CryptReleaseContext(prov, 0), 1);
 }
 
@@ -247,9 +237,9 @@ fn destroying_a_key_while_other_threads_use_it_is_safe() {
                     for _ in 0..100 {
                         let mut buf = [0u8; 64];
                         let mut len = 64u32;
+                        let out = buf.as_mut_ptr();
                         // SAFETY: `buf` holds 64 writable bytes.
-                        let ok =
-                            unsafe { CryptEncrypt(key, 0, 0, 0, buf.as_mut_ptr(), &mut len, 64) };
+                        let ok = unsafe { CryptEncrypt(key, 0, 0, 0, out, &mut len, 64) };
                         if ok == 0 {
                             assert_eq!(GetLastError(), ERROR_INVALID_PARAMETER);
                             return;
