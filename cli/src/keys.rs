@@ -48,9 +48,9 @@ fn read_key(name: &str, from: Option<KeyFormat>, args: &PasswordArgs) -> Result<
 
 /// `cryptoapi convert`.
 pub(crate) fn convert(args: &ConvertArgs) -> Outcome {
-    let key = read_key(&args.input, args.from.map(Into::into), &args.password)?;
-    let to: KeyFormat = match args.to {
-        Some(format) => format.into(),
+    let key = read_key(&args.input, args.from, &args.password)?;
+    let to = match args.to {
+        Some(format) => format,
         None if args.public || !key.has_private() => KeyFormat::SpkiPem,
         None => KeyFormat::Pkcs8Pem,
     };

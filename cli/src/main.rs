@@ -74,36 +74,12 @@ struct PasswordArgs {
     password_env: Option<String>,
 }
 
-/// The key-file formats, by their command-line names.
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Blob,
-    Pvk,
-    Snk,
-    Pkcs1Pem,
-    Pkcs1Der,
-    Pkcs8Pem,
-    Pkcs8Der,
-    SpkiPem,
-    SpkiDer,
-    Pkcs8EncryptedPem,
-}
-
-impl From<Format> for KeyFormat {
-    fn from(format: Format) -> KeyFormat {
-        match format {
-            Format::Blob => KeyFormat::Blob,
-            Format::Pvk => KeyFormat::Pvk,
-            Format::Snk => KeyFormat::Snk,
-            Format::Pkcs1Pem => KeyFormat::Pkcs1Pem,
-            Format::Pkcs1Der => KeyFormat::Pkcs1Der,
-            Format::Pkcs8Pem => KeyFormat::Pkcs8Pem,
-            Format::Pkcs8Der => KeyFormat::Pkcs8Der,
-            Format::SpkiPem => KeyFormat::SpkiPem,
-            Format::SpkiDer => KeyFormat::SpkiDer,
-            Format::Pkcs8EncryptedPem => KeyFormat::Pkcs8EncryptedPem,
-        }
-    }
+/// A key-file format by its command-line name (`KeyFormat::name`), for clap.
+fn key_format(name: &str) -> Result<KeyFormat, String> {
+    KeyFormat::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = KeyFormat::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown format {name}: one of {}", names.join(", "))
+    })
 }
 
 /// PVK encryption when writing.
@@ -134,12 +110,12 @@ struct ConvertArgs {
     /// The output key file (`-` for standard output); written only when everything worked.
     output: String,
     /// The input's format; detected from the content when absent.
-    #[arg(long, value_enum, value_name = "FMT")]
-    from: Option<Format>,
+    #[arg(long, value_name = "FMT", value_parser = key_format)]
+    from: Option<KeyFormat>,
     /// The output's format: pkcs8-pem when absent (spki-pem with --public, or when the input
     /// holds only a public key).
-    #[arg(long, value_enum, value_name = "FMT")]
-    to: Option<Format>,
+    #[arg(long, value_name = "FMT", value_parser = key_format)]
+    to: Option<KeyFormat>,
     /// Write only the public half.
     #[arg(long)]
     public: bool,

@@ -16,6 +16,7 @@ use crate::boundary::{
     dword_ptr, handle_out, read_struct, run, str_a, str_w, write_buffer,
 };
 use crate::handles::{self, lock, lock_pair};
+use crate::key::{CLASS_KEY_EXCHANGE, CLASS_SIGNATURE, alg_class};
 
 /// Creates a hash object (`CryptCreateHash`); `h_key` is 0 or the key of a keyed hash
 /// (`CALG_MAC`, `CALG_HMAC`). Non-zero `flags` are `NTE_BAD_FLAGS`, after the algorithm check.
@@ -311,9 +312,7 @@ pub unsafe extern "C" fn CryptSignHashW(
 
 /// Whether a key is an RSA key pair or public key (signature or key-exchange class).
 fn is_public_key(key: &Key<'_>) -> bool {
-    const CLASS_MASK: u32 = 7 << 13;
-    let class = key.alg_id().raw() & CLASS_MASK;
-    class == 1 << 13 || class == 5 << 13
+    matches!(alg_class(key), CLASS_SIGNATURE | CLASS_KEY_EXCHANGE)
 }
 
 /// `CryptVerifySignatureA/W` once the description is read.

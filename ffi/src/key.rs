@@ -23,12 +23,20 @@ const KP_SCHANNEL_ALG: u32 = 20;
 const BLOB_PARAMS: [u32; 7] = [11, 12, 13, 14, 21, 22, 39];
 /// The salt length `KP_SALT` reads.
 const SALT_LEN: usize = 11;
+/// `ALG_CLASS_SIGNATURE`: signature key pairs.
+pub(crate) const CLASS_SIGNATURE: u32 = 1 << 13;
 /// `ALG_CLASS_DATA_ENCRYPT`: session keys.
 const CLASS_DATA_ENCRYPT: u32 = 3 << 13;
-const CLASS_MASK: u32 = 7 << 13;
+/// `ALG_CLASS_KEY_EXCHANGE`: key-exchange key pairs.
+pub(crate) const CLASS_KEY_EXCHANGE: u32 = 5 << 13;
+
+/// A key's algorithm class (`GET_ALG_CLASS`).
+pub(crate) fn alg_class(key: &Key<'_>) -> u32 {
+    key.alg_id().raw() & (7 << 13)
+}
 
 fn is_session_key(key: &Key<'_>) -> bool {
-    key.alg_id().raw() & CLASS_MASK == CLASS_DATA_ENCRYPT
+    alg_class(key) == CLASS_DATA_ENCRYPT
 }
 
 /// Makes a key (`CryptGenKey`): a session key of `alg`, or the context's key pair for
