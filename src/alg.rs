@@ -6,6 +6,13 @@
 
 use std::fmt;
 
+mod table;
+
+pub use table::{
+    AlgInfo, CRYPT_FLAG_IPSEC, CRYPT_FLAG_PCT1, CRYPT_FLAG_SIGNING, CRYPT_FLAG_SSL2,
+    CRYPT_FLAG_SSL3, CRYPT_FLAG_TLS1,
+};
+
 /// Defines an open newtype over `u32`: the name, value and Windows name of each constant live on
 /// one line, `NAME = value, "WINDOWS_NAME";`, with any other Windows names for the same value
 /// after it (`SHA1 = 0x8004, "CALG_SHA1", "CALG_SHA";`).
@@ -238,7 +245,8 @@ open_newtype! {
 }
 
 /// Which Microsoft provider's rules apply. Strong and Enhanced differ only in salt behaviour and
-/// RC2 effective-length reporting; AES is Enhanced plus AES and SHA-2.
+/// RC2 effective-length reporting; AES is Enhanced plus AES and SHA-2; SChannel is Enhanced's
+/// ciphers without MD2/MD4, plus the secure-channel master keys and derivations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Personality {
     /// Microsoft Base Cryptographic Provider v1.0: export-grade limits.
@@ -249,6 +257,8 @@ pub(crate) enum Personality {
     Enhanced,
     /// Microsoft Enhanced RSA and AES Cryptographic Provider.
     Aes,
+    /// Microsoft RSA SChannel Cryptographic Provider.
+    Schannel,
 }
 
 impl Personality {
@@ -256,7 +266,28 @@ impl Personality {
     pub(crate) fn is_enhanced(self) -> bool {
         matches!(self, Personality::Enhanced | Personality::Aes)
     }
+
+    /// The provider's algorithm table, in `PP_ENUMALGS` order.
+    pub(crate) fn algorithms(self) -> &'static [AlgInfo] {
+        match self {
+            Personality::Base => table::BASE,
+            Personality::Strong | Personality::Enhanced => table::STRONG,
+            Personality::Aes => table::AES,
+            Personality::Schannel => table::SCHANNEL,
+        }
+    }
+
+    /// The table row of `alg`, `None` when the provider does not offer it.
+    #[inline]
+    pub(crate) fn algorithm(self, alg: AlgId) -> Option<&'static AlgInfo> {
+        self.algorithms().iter().find(|info| info.alg == alg)
+    }
 }
+
+/// `ALG_CLASS_HASH`, the class bits of a hash (or MAC) algorithm id.
+const ALG_CLASS_HASH: u32 = 4 << 13;
+/// The class bits of an algorithm id.
+const ALG_CLASS_MASK: u32 = 7 << 13;
 
 /// Key lengths in bits: default, minimum and maximum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,45 +297,25 @@ pub(crate) struct KeyLengths {
     pub(crate) max: u32,
 }
 
-const fn lengths(default: u32, min: u32, max: u32) -> Option<KeyLengths> {
-    Some(KeyLengths { default, min, max })
-}
-
-/// The session-key and key-pair length table of the Microsoft providers (catalogue §4.5.1), or
-/// `None` when the provider does not offer the algorithm as a key.
+/// The key lengths of `alg` from the provider's table (catalogue §4.5.1), or `None` when the
+/// provider does not offer `alg` as a key (hashes and MACs are not keys).
 pub(crate) fn key_lengths(personality: Personality, alg: AlgId) -> Option<KeyLengths> {
-    use Personality::{Aes, Base};
-    match (alg, personality) {
-        (AlgId::RC2 | AlgId::RC4, Base) => lengths(40, 40, 56),
-        (AlgId::RC2 | AlgId::RC4, _) => lengths(128, 40, 128),
-        (AlgId::DES, _) => lengths(56, 56, 56),
-        (AlgId::TRIPLE_DES_112 | AlgId::TRIPLE_DES, Base) => None,
-        (AlgId::TRIPLE_DES_112, _) => lengths(112, 112, 112),
-        (AlgId::TRIPLE_DES, _) => lengths(168, 168, 168),
-        (AlgId::AES_128, Aes) => lengths(128, 128, 128),
-        (AlgId::AES_192, Aes) => lengths(192, 192, 192),
-        (AlgId::AES_256, Aes) => lengths(256, 256, 256),
-        (AlgId::RSA_SIGN, Base) => lengths(512, 384, 16384),
-        (AlgId::RSA_KEYX, Base) => lengths(512, 384, 1024),
-        (AlgId::RSA_SIGN | AlgId::RSA_KEYX, _) => lengths(1024, 384, 16384),
-        _ => None,
+    if alg.raw() & ALG_CLASS_MASK == ALG_CLASS_HASH {
+        return None;
     }
+    personality.algorithm(alg).map(|info| KeyLengths {
+        default: info.default_bits,
+        min: info.min_bits,
+        max: info.max_bits,
+    })
 }
 
-/// Whether the provider offers `alg` as a hash algorithm (catalogue §4.1).
+/// Whether the provider offers `alg` as a hash algorithm (catalogue §4.1): a hash-class row of
+/// its table, or SChannel's master hash.
 #[inline]
 pub(crate) fn offers_hash(personality: Personality, alg: AlgId) -> bool {
-    match alg {
-        AlgId::MD2
-        | AlgId::MD4
-        | AlgId::MD5
-        | AlgId::SHA1
-        | AlgId::SSL3_SHAMD5
-        | AlgId::MAC
-        | AlgId::HMAC => true,
-        AlgId::SHA_256 | AlgId::SHA_384 | AlgId::SHA_512 => personality == Personality::Aes,
-        _ => false,
-    }
+    (alg.raw() & ALG_CLASS_MASK == ALG_CLASS_HASH || alg == AlgId::SCHANNEL_MASTER_HASH)
+        && personality.algorithm(alg).is_some()
 }
 
 #[cfg(test)]

@@ -274,6 +274,9 @@ error_table! {
     NoMoreItems = ERROR_NO_MORE_ITEMS: 259 => "no more items", alias "ERROR_NO_MORE_ITEMS";
     /// Windows sets this as a stray last-error after some successful acquires; never an error here.
     NotLoggedOn = ERROR_NOT_LOGGED_ON: 1245 => "not logged on", alias "ERROR_NOT_LOGGED_ON";
+    /// A required privilege is not held: reading or changing a container's SACL through
+    /// `PP_KEYSET_SEC_DESCR` (Windows requires `SeSecurityPrivilege`; nobody holds it here).
+    PrivilegeNotHeld = ERROR_PRIVILEGE_NOT_HELD: 1314 => "a required privilege is not held", alias "ERROR_PRIVILEGE_NOT_HELD";
     /// An internal error.
     InternalError = ERROR_INTERNAL_ERROR: 1359 => "internal error", alias "ERROR_INTERNAL_ERROR";
     /// The provider context's identity is not valid.
@@ -504,7 +507,7 @@ mod tests {
         errors.push(Error::from(io::Error::from(
             io::ErrorKind::PermissionDenied,
         )));
-        assert_eq!(ALL_CODES.len(), 50);
+        assert_eq!(ALL_CODES.len(), 51);
         let mut failures = Vec::new();
         for err in &errors {
             let code = err.code();

@@ -1,6 +1,8 @@
 //! Provider contexts (`HCRYPTPROV`): acquiring, sharing and releasing them.
 
 mod params;
+mod registry;
+mod security;
 
 use std::ffi::OsString;
 use std::ops::Deref;
@@ -9,15 +11,23 @@ use std::sync::{Arc, Mutex};
 
 use bitflags::bitflags;
 
-use crate::alg::{Personality, ProviderType};
+use crate::alg::ProviderType;
 use crate::error::{Error, Result};
 use crate::rsa::RsaKey;
 use crate::store::format::{Slot, validate_name};
 use crate::store::{KeySet, KeyStore};
 pub use params::{
-    CRYPT_FIRST, CRYPT_NEXT, PP_CLIENT_HWND, PP_CONTAINER, PP_ENUMCONTAINERS, PP_IMPTYPE,
-    PP_KEYSET_TYPE, PP_KEYSPEC, PP_KEYSTORAGE, PP_KEYX_KEYSIZE_INC, PP_NAME, PP_PROVTYPE,
-    PP_SIG_KEYSIZE_INC, PP_UNIQUE_CONTAINER, PP_VERSION,
+    CRYPT_FIRST, CRYPT_NEXT, PP_CLIENT_HWND, PP_CONTAINER, PP_DELETEKEY, PP_ENUMALGS,
+    PP_ENUMALGS_EX, PP_ENUMCONTAINERS, PP_IMPTYPE, PP_KEYSET_SEC_DESCR, PP_KEYSET_TYPE, PP_KEYSPEC,
+    PP_KEYSTORAGE, PP_KEYX_KEYSIZE_INC, PP_NAME, PP_PROVTYPE, PP_SIG_KEYSIZE_INC, PP_UI_PROMPT,
+    PP_UNIQUE_CONTAINER, PP_USE_HARDWARE_RNG, PP_VERSION,
+};
+pub(crate) use registry::Csp;
+use registry::find_csp;
+pub use registry::{CRYPT_DELETE_DEFAULT, CRYPT_MACHINE_DEFAULT, CRYPT_USER_DEFAULT};
+pub use security::{
+    DACL_SECURITY_INFORMATION, GROUP_SECURITY_INFORMATION, OWNER_SECURITY_INFORMATION,
+    SACL_SECURITY_INFORMATION,
 };
 
 /// `MS_DEF_PROV`: the Base provider (export-grade key lengths, `PROV_RSA_FULL`).
@@ -28,71 +38,12 @@ pub const MS_ENHANCED_PROV: &str = "Microsoft Enhanced Cryptographic Provider v1
 pub const MS_STRONG_PROV: &str = "Microsoft Strong Cryptographic Provider";
 /// `MS_ENH_RSA_AES_PROV`: the Enhanced RSA and AES provider, the default for `PROV_RSA_AES`.
 pub const MS_ENH_RSA_AES_PROV: &str = "Microsoft Enhanced RSA and AES Cryptographic Provider";
-/// `MS_ENH_RSA_AES_PROV_XP`: the Windows XP name of the AES provider.
+/// `MS_DEF_RSA_SCHANNEL_PROV`: the RSA SChannel provider, the default for `PROV_RSA_SCHANNEL`.
+pub const MS_DEF_RSA_SCHANNEL_PROV: &str = "Microsoft RSA SChannel Cryptographic Provider";
+/// `MS_ENH_RSA_AES_PROV_XP`: the Windows XP name of the AES provider (acquirable, not listed
+/// by [`Provider::enum_providers`], as on current Windows).
 pub const MS_ENH_RSA_AES_PROV_XP: &str =
     "Microsoft Enhanced RSA and AES Cryptographic Provider (Prototype)";
-
-/// One provider this crate implements.
-#[derive(Debug)]
-pub(crate) struct Csp {
-    pub(crate) name: &'static str,
-    pub(crate) prov_type: ProviderType,
-    pub(crate) personality: Personality,
-}
-
-/// The providers, the default of each type first.
-static CSPS: [Csp; 5] = [
-    Csp {
-        name: MS_STRONG_PROV,
-        prov_type: ProviderType::RSA_FULL,
-        personality: Personality::Strong,
-    },
-    Csp {
-        name: MS_DEF_PROV,
-        prov_type: ProviderType::RSA_FULL,
-        personality: Personality::Base,
-    },
-    Csp {
-        name: MS_ENHANCED_PROV,
-        prov_type: ProviderType::RSA_FULL,
-        personality: Personality::Enhanced,
-    },
-    Csp {
-        name: MS_ENH_RSA_AES_PROV,
-        prov_type: ProviderType::RSA_AES,
-        personality: Personality::Aes,
-    },
-    Csp {
-        name: MS_ENH_RSA_AES_PROV_XP,
-        prov_type: ProviderType::RSA_AES,
-        personality: Personality::Aes,
-    },
-];
-
-/// Finds the provider for a name and type, with Windows' error for each mismatch.
-fn find_csp(name: Option<&str>, prov_type: ProviderType) -> Result<&'static Csp> {
-    if !(1..=999).contains(&prov_type.raw()) {
-        return Err(Error::BadProvType);
-    }
-    match name.filter(|n| !n.is_empty()) {
-        // Provider names are registry keys on Windows: case-insensitive.
-        Some(name) => {
-            let csp = CSPS
-                .iter()
-                .find(|c| c.name.eq_ignore_ascii_case(name))
-                .ok_or(Error::KeysetNotDef)?;
-            if csp.prov_type == prov_type {
-                Ok(csp)
-            } else {
-                Err(Error::ProvTypeNoMatch)
-            }
-        }
-        None => CSPS
-            .iter()
-            .find(|c| c.prov_type == prov_type)
-            .ok_or(Error::ProvTypeNotDef),
-    }
-}
 
 bitflags! {
     /// `dwFlags` of `CryptAcquireContext`.
@@ -206,6 +157,8 @@ pub(crate) struct Context {
     pair_cache: Mutex<[Option<CachedPair>; 2]>,
     /// The `PP_ENUMCONTAINERS` cursor: the index of the next name to return.
     enum_cursor: Mutex<usize>,
+    /// The `PP_ENUMALGS`/`PP_ENUMALGS_EX` cursor: the index of the next row to return.
+    alg_cursor: Mutex<usize>,
 }
 
 /// A slot's bytes and the key pair parsed from them.
@@ -468,7 +421,7 @@ impl Provider {
     #[doc(alias = "CRYPT_VERIFYCONTEXT")]
     pub fn verify_context(prov_type: ProviderType) -> Result<Provider> {
         Ok(Provider::from_context(verify_context(
-            find_csp(None, prov_type)?,
+            find_csp(None, None, prov_type)?,
             prov_type,
             KeySet::User,
             false,
@@ -668,6 +621,7 @@ impl Context {
             ephemeral: Mutex::new([None, None]),
             pair_cache: Mutex::new([None, None]),
             enum_cursor: Mutex::new(0),
+            alg_cursor: Mutex::new(0),
         }
     }
 }
@@ -696,7 +650,7 @@ pub(crate) fn acquire_in(
     prov_type: ProviderType,
     flags: AcquireFlags,
 ) -> Result<Provider> {
-    let csp = find_csp(provider, prov_type)?;
+    let csp = find_csp(store, provider, prov_type)?;
     let mode = acquire_mode(flags)?;
     let keyset = keyset_of(flags);
     let silent = flags.contains(AcquireFlags::SILENT);
@@ -736,7 +690,7 @@ pub(crate) fn delete_in(
     prov_type: ProviderType,
     flags: AcquireFlags,
 ) -> Result<()> {
-    find_csp(provider, prov_type)?;
+    find_csp(store, provider, prov_type)?;
     if AcquireFlags::from_bits(flags.bits()).is_none()
         || flags.intersects(AcquireFlags::NEWKEYSET | AcquireFlags::VERIFYCONTEXT)
     {
@@ -786,7 +740,7 @@ impl KeyStore {
     /// As [`Provider::verify_context`].
     pub fn verify_context(&self, prov_type: ProviderType) -> Result<Provider> {
         Ok(Provider::from_context(verify_context(
-            find_csp(None, prov_type)?,
+            find_csp(Some(self), None, prov_type)?,
             prov_type,
             KeySet::User,
             false,

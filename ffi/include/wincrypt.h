@@ -731,6 +731,15 @@ typedef ULONG_PTR HCRYPTPROV_OR_NCRYPT_KEY_HANDLE;
 #define PP_CONTAINER                     6
 #define PP_CHANGE_PASSWORD               7
 #define PP_KEYSET_SEC_DESCR              8
+
+/* SECURITY_INFORMATION bits: the dwFlags of PP_KEYSET_SEC_DESCR (winnt.h names; defined here
+ * only when no Windows header did). */
+#ifndef OWNER_SECURITY_INFORMATION
+#define OWNER_SECURITY_INFORMATION       0x00000001
+#define GROUP_SECURITY_INFORMATION       0x00000002
+#define DACL_SECURITY_INFORMATION        0x00000004
+#define SACL_SECURITY_INFORMATION        0x00000008
+#endif
 #define PP_CERTCHAIN                     9
 #define PP_KEY_TYPE_SUBTYPE              10
 #define PP_CONTEXT_INFO                  11
@@ -963,6 +972,9 @@ typedef struct _CRYPT_ALGORITHM_IDENTIFIER {
 #endif
 #ifndef ERROR_NOT_LOGGED_ON
 #define ERROR_NOT_LOGGED_ON              1245u
+#endif
+#ifndef ERROR_PRIVILEGE_NOT_HELD
+#define ERROR_PRIVILEGE_NOT_HELD         1314u
 #endif
 #ifndef ERROR_INTERNAL_ERROR
 #define ERROR_INTERNAL_ERROR             1359u

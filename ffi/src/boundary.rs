@@ -281,6 +281,54 @@ pub(crate) unsafe fn write_buffer(data: &[u8], pb: *mut u8, pdw: &mut DwordPtr<'
     Ok(())
 }
 
+/// The largest security descriptor read from a caller (a self-relative descriptor's parts are
+/// each at most 64 KiB).
+const MAX_SECURITY_DESCRIPTOR: usize = 4 * 0x1_0000;
+
+/// The bytes of a self-relative `SECURITY_DESCRIPTOR` the caller passed, which carries no
+/// length of its own: its extent is found from the header's offsets and the sizes of the parts
+/// they point at (a SID's from its sub-authority count, an ACL's from `AclSize`). The bytes
+/// are then checked in full by the crate's decoder.
+///
+/// `ERROR_INVALID_PARAMETER` for NULL, or for an extent past 256 KiB.
+///
+/// # Safety
+///
+/// `ptr` is NULL or a valid self-relative security descriptor: readable for its 20-byte
+/// header and for every part its offsets name.
+pub(crate) unsafe fn security_descriptor<'a>(ptr: *const u8) -> Result<&'a [u8]> {
+    // SAFETY: a descriptor starts with its 20-byte header (the caller's contract).
+    let header = unsafe { bytes(ptr, 20) }?;
+    let dword = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let mut end = 20usize;
+    // Owner and group SIDs: 8 bytes and 4 per sub-authority (the count is byte 1).
+    for at in [4, 8] {
+        let offset = dword(header, at) as usize;
+        if offset != 0 {
+            if offset > MAX_SECURITY_DESCRIPTOR {
+                return Err(Error::InvalidParameter);
+            }
+            // SAFETY: a non-zero offset names a SID inside the descriptor (contract).
+            let head = unsafe { bytes(ptr.wrapping_add(offset), 2) }?;
+            end = end.max(offset + 8 + 4 * usize::from(head[1]));
+        }
+    }
+    // SACL and DACL: `AclSize` is bytes 2..4 of the ACL header.
+    for at in [12, 16] {
+        let offset = dword(header, at) as usize;
+        if offset != 0 {
+            if offset > MAX_SECURITY_DESCRIPTOR {
+                return Err(Error::InvalidParameter);
+            }
+            // SAFETY: a non-zero offset names an ACL inside the descriptor (contract).
+            let head = unsafe { bytes(ptr.wrapping_add(offset), 8) }?;
+            end = end.max(offset + usize::from(u16::from_le_bytes([head[2], head[3]])).max(8));
+        }
+    }
+    // SAFETY: every part lies within `end` bytes of `ptr` (contract; computed above).
+    unsafe { bytes(ptr, end) }
+}
+
 /// Reads a `CRYPT_DATA_BLOB` / `CRYPT_INTEGER_BLOB` the caller passed (`{ cbData, pbData }`):
 /// its contents.
 ///

@@ -6,7 +6,8 @@
 use std::ffi::c_char;
 
 use cryptoapi::{
-    AcquireFlags, Error, PP_CLIENT_HWND, PP_ENUMCONTAINERS, Provider, ProviderType, Result,
+    AcquireFlags, Error, PP_CLIENT_HWND, PP_ENUMALGS, PP_ENUMALGS_EX, PP_ENUMCONTAINERS,
+    PP_KEYSET_SEC_DESCR, PP_UI_PROMPT, Provider, ProviderType, Result, codes,
 };
 
 use crate::boundary::{
@@ -14,10 +15,6 @@ use crate::boundary::{
     str_w, write_buffer,
 };
 use crate::handles;
-
-/// `PP_ENUMCONTAINERS` with a NULL buffer: the longest container name plus its NUL
-/// (`MAX_PATH + 1`), as Windows reports it.
-const ENUM_CONTAINERS_MAX: u32 = 261;
 
 fn acquire(
     ph_prov: Option<boundary::HandleOut<'_>>,
@@ -192,34 +189,74 @@ pub unsafe extern "C" fn CryptGetProvParam(
         // SAFETY: NULL or a readable and writable DWORD (the function's contract).
         let mut len = unsafe { dword_ptr(pdw_data_len) }?;
         let prov = handles::prov(h_prov)?;
-        if param == PP_ENUMCONTAINERS {
-            if data.is_null() {
-                len.set(ENUM_CONTAINERS_MAX);
-                return Ok(());
+        match param {
+            // Enumerations: a size query (or a short buffer) must not move the cursor.
+            PP_ENUMCONTAINERS | PP_ENUMALGS | PP_ENUMALGS_EX => {
+                let size = prov.param_len(param, flags)?;
+                if data.is_null() {
+                    len.set(size as u32);
+                    return Ok(());
+                }
+                let capacity = len.get() as usize;
+                if param != PP_ENUMCONTAINERS && capacity < size {
+                    len.set(size as u32);
+                    return Err(Error::MoreData);
+                }
+                let value = prov.param(param, flags)?;
+                if capacity < value.len() {
+                    return Err(Error::MoreData);
+                }
+                // SAFETY: `data` holds `capacity >= value.len()` writable bytes (contract).
+                let out = unsafe { bytes_mut(data, value.len()) }?;
+                out.copy_from_slice(&value);
+                // A container name that fits leaves the length as it was, as on Windows.
+                if param != PP_ENUMCONTAINERS {
+                    len.set(value.len() as u32);
+                }
+                Ok(())
             }
-            let capacity = len.get();
-            let name = prov.param(param, flags)?;
-            if (capacity as usize) < name.len() {
-                return Err(Error::MoreData);
+            // Windows answers a size query for the descriptor with success and
+            // ERROR_INSUFFICIENT_BUFFER as the last error, and a short buffer with that error.
+            PP_KEYSET_SEC_DESCR => {
+                let value = prov.param(param, flags)?;
+                let capacity = len.get() as usize;
+                len.set(value.len() as u32);
+                if data.is_null() {
+                    boundary::set_last_error(codes::ERROR_INSUFFICIENT_BUFFER);
+                    return Ok(());
+                }
+                if capacity < value.len() {
+                    return Err(Error::InsufficientBuffer);
+                }
+                // SAFETY: `data` holds `capacity >= value.len()` writable bytes (contract).
+                let out = unsafe { bytes_mut(data, value.len()) }?;
+                out.copy_from_slice(&value);
+                Ok(())
             }
-            // SAFETY: `data` holds `capacity >= name.len()` writable bytes (contract).
-            let out = unsafe { bytes_mut(data, name.len()) }?;
-            out.copy_from_slice(&name);
-            return Ok(());
+            _ => {
+                let value = prov.param(param, flags)?;
+                // SAFETY: `data` is NULL or holds `*pdw_data_len` writable bytes (contract).
+                unsafe { write_buffer(&value, data, &mut len) }
+            }
         }
-        let value = prov.param(param, flags)?;
-        // SAFETY: `data` is NULL or holds `*pdw_data_len` writable bytes (contract).
-        unsafe { write_buffer(&value, data, &mut len) }
     })
 }
 
-/// Sets a context parameter (`CryptSetProvParam`).
+/// Sets a context parameter (`CryptSetProvParam`): see `Provider::set_param` for what each id
+/// does.
 ///
-/// With `PP_CLIENT_HWND` in `flags`, `data` is the window handle itself (never read); NULL is
-/// `ERROR_INVALID_PARAMETER`. Every other parameter is `NTE_BAD_TYPE`: none of the RSA
-/// providers' settable parameters is implemented.
+/// * `PP_CLIENT_HWND`, as the id or as a flag: `data` is the window handle itself (never
+///   read); NULL is `ERROR_INVALID_PARAMETER`.
+/// * `PP_KEYSET_SEC_DESCR`: `data` is a self-relative `SECURITY_DESCRIPTOR`, `flags` its
+///   `SECURITY_INFORMATION` bits.
+/// * `PP_UI_PROMPT`: `data` is a NUL-terminated UTF-16 string.
+/// * `PP_DELETEKEY`: `data` is not read.
+///
+/// # Safety
+///
+/// `data` is NULL or points to what the parameter id says it does.
 #[unsafe(no_mangle)]
-pub extern "C" fn CryptSetProvParam(
+pub unsafe extern "C" fn CryptSetProvParam(
     h_prov: HCRYPTPROV,
     param: DWORD,
     data: *const u8,
@@ -228,10 +265,23 @@ pub extern "C" fn CryptSetProvParam(
     run(|| {
         let prov = handles::prov(h_prov)?;
         let hwnd = data.addr().to_le_bytes();
-        let value: &[u8] = if flags & PP_CLIENT_HWND != 0 && !data.is_null() {
-            &hwnd
+        let prompt;
+        let value: &[u8] = if param == PP_CLIENT_HWND
+            || (flags & PP_CLIENT_HWND != 0 && param != PP_KEYSET_SEC_DESCR)
+        {
+            if data.is_null() { &[] } else { &hwnd }
         } else {
-            &[]
+            match param {
+                // SAFETY: a self-relative security descriptor or NULL (the id's contract).
+                PP_KEYSET_SEC_DESCR => unsafe { boundary::security_descriptor(data) }?,
+                PP_UI_PROMPT => {
+                    // SAFETY: a NUL-terminated UTF-16 string or NULL (the id's contract).
+                    let text = unsafe { str_w(data.cast::<WCHAR>()) }?;
+                    prompt = text.ok_or(Error::InvalidParameter)?;
+                    prompt.as_bytes()
+                }
+                _ => &hwnd,
+            }
         };
         prov.set_param(param, value, flags)
     })

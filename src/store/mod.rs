@@ -90,6 +90,7 @@
 //!   `ERROR_ENVVAR_NOT_FOUND`: neither a root that moves with the working directory nor a
 //!   fall-back to the next variable.
 
+mod defaults_tmp;
 mod file;
 pub(crate) mod format;
 mod sys;
@@ -102,6 +103,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+pub(crate) use defaults_tmp::{ContainerAccess, DefaultsStamp};
 use file::FileStore;
 pub(crate) use format::Record;
 
