@@ -64,7 +64,10 @@
 //! | `CryptGenRandom` | [`Provider::gen_random`] |
 //! | `CryptGetProvParam(PP_NAME / PP_CONTAINER / PP_PROVTYPE / PP_KEYSET_TYPE)` | [`Provider::name`], [`Provider::container`], [`Provider::prov_type`], [`Provider::key_set`] |
 //! | `CryptGetProvParam(PP_UNIQUE_CONTAINER / PP_ENUMCONTAINERS)` | [`Provider::unique_container`], [`Provider::containers`] |
-//! | `CryptGetProvParam` / `CryptSetProvParam` by id | [`Provider::param`] / [`Provider::set_param`] |
+//! | `CryptGetProvParam` / `CryptSetProvParam` by id | [`Provider::param`] / [`Provider::set_param`]; size query: [`Provider::param_len`] |
+//! | `CryptGetProvParam(PP_ENUMALGS / PP_ENUMALGS_EX)` | [`Provider::algorithms`] ([`AlgInfo`]) |
+//! | `CryptEnumProviders` / `CryptEnumProviderTypes` | [`Provider::enum_providers`] / [`Provider::enum_provider_types`] |
+//! | `CryptGetDefaultProvider` / `CryptSetProvider(Ex)` | [`Provider::default_provider`] / [`Provider::set_default_provider`] (or on a [`KeyStore`]) |
 //! | `CryptCreateHash` | [`Provider::create_hash`] |
 //! | `CryptHashData` | [`Hash::hash_data`], [`Hash::hash_data_with_flags`], or [`std::io::Write`] |
 //! | `CryptGetHashParam(HP_HASHVAL / HP_ALGID / HP_HASHSIZE)` | [`Hash::value`], [`Hash::alg_id`], [`Hash::size`]; raw ids: [`Hash::param`] |

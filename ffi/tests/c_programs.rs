@@ -263,6 +263,11 @@ fn two_process() {
 }
 
 #[test]
+fn registry() {
+    run_program("registry", &[]);
+}
+
+#[test]
 fn ms_samples() {
     run_program("ms_samples", &[]);
 }

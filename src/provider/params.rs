@@ -104,7 +104,11 @@ impl AlgInfo {
     /// assert_eq!(&raw[..12], &[0x02, 0x66, 0, 0, 128, 0, 0, 0, 4, 0, 0, 0]); // CALG_RC2, 128, "RC2\0"
     /// # Ok::<(), cryptoapi::Error>(())
     /// ```
-    #[doc(alias = "PROV_ENUMALGS", alias = "PP_ENUMALGS")]
+    #[doc(
+        alias = "PROV_ENUMALGS",
+        alias = "PP_ENUMALGS",
+        alias = "CryptGetProvParam"
+    )]
     #[must_use]
     pub fn to_prov_enumalgs(&self) -> [u8; 32] {
         let mut out = [0u8; 32];
@@ -119,7 +123,11 @@ impl AlgInfo {
     /// The row as Windows' `PROV_ENUMALGS_EX` (88 bytes: `aiAlgid`, `dwDefaultLen`,
     /// `dwMinLen`, `dwMaxLen`, `dwProtocols`, `dwNameLen`, `szName[20]`, `dwLongNameLen`,
     /// `szLongName[40]`), what `PP_ENUMALGS_EX` returns.
-    #[doc(alias = "PROV_ENUMALGS_EX", alias = "PP_ENUMALGS_EX")]
+    #[doc(
+        alias = "PROV_ENUMALGS_EX",
+        alias = "PP_ENUMALGS_EX",
+        alias = "CryptGetProvParam"
+    )]
     #[must_use]
     pub fn to_prov_enumalgs_ex(&self) -> [u8; 88] {
         let mut out = [0u8; 88];

@@ -6,8 +6,8 @@
  *   counting, release with bad flags, double release, what a live handle points
  *   at, stale / zero / foreign / wrong-kind handles on every export that takes
  *   a handle, keys and hashes dying with their context, NULL output pointers,
- *   CRYPT_DELETEKEYSET, the thread-local last error, SystemFunction036 and the
- *   provider-registry stubs.
+ *   CRYPT_DELETEKEYSET, the thread-local last error and SystemFunction036 (the
+ *   provider registry is registry.c's).
  *
  * The key store root is CRYPTOAPI_HOME (a fresh directory per run).
  */
@@ -873,57 +873,6 @@ static void test_gen_random(void)
     CHECK_OK(CryptReleaseContext(prov, 0));
 }
 
-static void test_registry(void)
-{
-    DWORD type = 0, len = 64, reserved = 0;
-    char name[64];
-    WCHAR wname[64];
-
-    /* As ffi/src/registry.rs documents: Windows' argument checks, then
-     * ERROR_CALL_NOT_IMPLEMENTED, and no output written. */
-    CHECK_ERR(CryptEnumProvidersA(0, &reserved, 0, &type, name, &len), ERROR_INVALID_PARAMETER);
-    CHECK_ERR(CryptEnumProvidersA(0, NULL, 1, &type, name, &len), NTE_BAD_FLAGS);
-    CHECK_ERR(CryptEnumProvidersA(0, NULL, 0, &type, name, &len), ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_ERR(CryptEnumProvidersW(0, &reserved, 0, &type, wname, &len), ERROR_INVALID_PARAMETER);
-    CHECK_ERR(CryptEnumProvidersW(0, NULL, 0, &type, NULL, &len), ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_ERR(CryptEnumProviderTypesA(0, &reserved, 0, &type, name, &len),
-              ERROR_INVALID_PARAMETER);
-    CHECK_ERR(CryptEnumProviderTypesA(0, NULL, 0xdeadbeefu, &type, name, &len), NTE_BAD_FLAGS);
-    CHECK_ERR(CryptEnumProviderTypesA(0, NULL, 0, &type, name, &len), ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_ERR(CryptEnumProviderTypesW(0, NULL, 0, &type, wname, &len),
-              ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_EQ_U(type, 0);
-    CHECK_EQ_U(len, 64);
-
-    CHECK_ERR(CryptGetDefaultProviderA(PROV_RSA_FULL, &reserved, 0, name, &len),
-              ERROR_INVALID_PARAMETER);
-    CHECK_ERR(CryptGetDefaultProviderA(PROV_RSA_FULL, NULL, 0xdeadbeefu, name, &len),
-              NTE_BAD_FLAGS);
-    CHECK_ERR(CryptGetDefaultProviderA(0xdeadbeefu, NULL, CRYPT_USER_DEFAULT, name, &len),
-              NTE_BAD_PROV_TYPE);
-    CHECK_ERR(CryptGetDefaultProviderA(PROV_RSA_FULL, NULL, CRYPT_MACHINE_DEFAULT, name, &len),
-              ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_ERR(CryptGetDefaultProviderW(PROV_RSA_AES, NULL, CRYPT_USER_DEFAULT, wname, &len),
-              ERROR_CALL_NOT_IMPLEMENTED);
-
-    CHECK_ERR(CryptSetProviderA(NULL, PROV_RSA_FULL), ERROR_INVALID_PARAMETER);
-    CHECK_ERR(CryptSetProviderA(MS_DEF_PROV_A, 0), NTE_BAD_PROV_TYPE);
-    CHECK_ERR(CryptSetProviderA(MS_DEF_PROV_A, PROV_RSA_FULL), ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_ERR(CryptSetProviderW(MS_ENHANCED_PROV_W, PROV_RSA_FULL), ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_ERR(CryptSetProviderExA(MS_DEF_PROV_A, PROV_RSA_FULL, &reserved, CRYPT_USER_DEFAULT),
-              ERROR_INVALID_PARAMETER);
-    CHECK_ERR(CryptSetProviderExA(MS_DEF_PROV_A, PROV_RSA_FULL, NULL,
-                                  CRYPT_USER_DEFAULT | CRYPT_MACHINE_DEFAULT),
-              NTE_BAD_FLAGS);
-    CHECK_ERR(CryptSetProviderExA(NULL, PROV_RSA_FULL, NULL, CRYPT_USER_DEFAULT),
-              ERROR_INVALID_PARAMETER);
-    CHECK_ERR(CryptSetProviderExA(NULL, PROV_RSA_FULL, NULL,
-                                  CRYPT_USER_DEFAULT | CRYPT_DELETE_DEFAULT),
-              ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_ERR(CryptSetProviderExW(MS_ENHANCED_PROV_W, 1000, NULL, CRYPT_MACHINE_DEFAULT),
-              NTE_BAD_PROV_TYPE);
-}
-
 int main(void)
 {
     if (getenv("CRYPTOAPI_HOME") == NULL) {
@@ -941,6 +890,5 @@ int main(void)
     test_last_error_threads();
     test_rtl_gen_random();
     test_gen_random();
-    test_registry();
     return check_summary("lifecycle");
 }
