@@ -40,12 +40,13 @@ use cryptoapi::{
 use sha2::{Digest, Sha256};
 
 /// The names of the fuzz targets, as `cargo fuzz` and the seed directories know them.
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 6] = [
     "blob_import",
     "decrypt",
     "setters",
     "container_file",
     "keyfile_read",
+    "prov_params",
 ];
 
 /// Runs the target called `name` on `data` (for replaying files from a corpus).
@@ -60,6 +61,7 @@ pub fn run(name: &str, data: &[u8]) {
         "setters" => setters(data),
         "container_file" => container_file(data),
         "keyfile_read" => keyfile_read(data),
+        "prov_params" => prov_params(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -753,6 +755,77 @@ pub fn keyfile_read(data: &[u8]) {
             check
                 .verify_signature(&signature, &public, 0)
                 .unwrap_or_else(|e| panic!("a key file's pair does not verify: {e:?}"));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Target 6: provider parameters: PP_KEYSET_SEC_DESCR descriptors and the PP_ENUMALGS cursor.
+// ---------------------------------------------------------------------------------------------
+
+/// `prov_params`: `CryptSetProvParam(PP_KEYSET_SEC_DESCR)` with any descriptor, or a script of
+/// `PP_ENUMALGS(_EX)` calls and size queries.
+///
+/// Input: mode (u8, even: descriptor, odd: enumeration). Descriptor: `SECURITY_INFORMATION`
+/// (u32), then the descriptor's bytes. Enumeration: provider (u8), then one byte per call
+/// (bit 0 `PP_ENUMALGS_EX`, bit 1 `CRYPT_FIRST`, bit 2 a size query first).
+///
+/// Checks: every error is a named code; a descriptor that is accepted reads back, the read-back
+/// descriptor is accepted again and changes nothing; a size query never moves the cursor and
+/// agrees with the read that follows it; from `CRYPT_FIRST`, the enumeration gives exactly the
+/// provider's table, then `ERROR_NO_MORE_ITEMS`.
+pub fn prov_params(data: &[u8]) {
+    use cryptoapi::{CRYPT_FIRST, PP_ENUMALGS, PP_ENUMALGS_EX, PP_KEYSET_SEC_DESCR};
+    let mut input = Input::new(data);
+    if input.u8() % 2 == 0 {
+        let info = input.u32();
+        let store = KeyStore::in_memory().unwrap();
+        let prov = store
+            .acquire(
+                Some("sd"),
+                None,
+                ProviderType::RSA_FULL,
+                AcquireFlags::NEWKEYSET,
+            )
+            .unwrap();
+        if ok(prov.set_param(PP_KEYSET_SEC_DESCR, input.rest(), info)).is_none() {
+            return;
+        }
+        let parts = info & 0x7;
+        let first = prov.param(PP_KEYSET_SEC_DESCR, parts).unwrap();
+        prov.set_param(PP_KEYSET_SEC_DESCR, &first, parts)
+            .unwrap_or_else(|e| panic!("a descriptor read back is refused: {e:?}"));
+        assert_eq!(prov.param(PP_KEYSET_SEC_DESCR, parts).unwrap(), first);
+        return;
+    }
+    let prov = csp(input.u8());
+    let rows = prov.algorithms().len();
+    let mut cursor = 0usize;
+    for _ in 0..64 {
+        let op = input.u8();
+        let id = if op & 1 == 0 {
+            PP_ENUMALGS
+        } else {
+            PP_ENUMALGS_EX
+        };
+        let flags = if op & 2 != 0 { CRYPT_FIRST } else { 0 };
+        let at = if flags == CRYPT_FIRST { 0 } else { cursor };
+        if op & 4 != 0 {
+            let len = prov.param_len(id, flags);
+            assert_eq!(len.is_ok(), at < rows, "size query at row {at} of {rows}");
+        }
+        match prov.param(id, flags) {
+            Ok(row) => {
+                assert!(at < rows);
+                assert_eq!(row.len(), if id == PP_ENUMALGS { 32 } else { 88 });
+                let alg = u32::from_le_bytes([row[0], row[1], row[2], row[3]]);
+                assert_eq!(alg, prov.algorithms()[at].alg.raw());
+                cursor = at + 1;
+            }
+            Err(e) => {
+                assert!(matches!(e, Error::NoMoreItems), "{e:?}");
+                assert!(at >= rows);
+            }
         }
     }
 }

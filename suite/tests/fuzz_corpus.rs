@@ -115,6 +115,11 @@ fn keyfile_read_corpus() {
 }
 
 #[test]
+fn prov_params_corpus() {
+    replay("prov_params", 12);
+}
+
+#[test]
 fn the_harness_fails_on_unnamed_codes_and_unknown_targets() {
     // The harness's oracle: an error code the crate has no name for is a finding.
     harness::known(&cryptoapi::Error::BadKey);
@@ -144,6 +149,7 @@ fn generated_seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         "setters" => setters_seeds(),
         "container_file" => container_file_seeds(),
         "keyfile_read" => keyfile_read_seeds(),
+        "prov_params" => prov_params_seeds(),
         other => panic!("no seeds for {other}"),
     }
 }
@@ -476,6 +482,57 @@ fn container_file_seeds() -> Vec<(String, Vec<u8>)> {
 /// Every key-file format of the fixed pairs (private and public, PVK in each encryption), read
 /// in its own format and detected, with the harness's password; a few wrong-password and
 /// damaged inputs.
+fn prov_params_seeds() -> Vec<(String, Vec<u8>)> {
+    use cryptoapi::{KeyStore, PP_KEYSET_SEC_DESCR};
+    let mut seeds = Vec::new();
+    // Descriptors as the crate writes them, of every part, and damaged copies.
+    let store = KeyStore::in_memory().unwrap();
+    let prov = store
+        .acquire(
+            Some("sd"),
+            None,
+            ProviderType::RSA_FULL,
+            AcquireFlags::NEWKEYSET,
+        )
+        .unwrap();
+    for info in [1u32, 2, 4, 7] {
+        let sd = prov.param(PP_KEYSET_SEC_DESCR, info).unwrap();
+        seeds.push((
+            format!("sd-{info}"),
+            Seed::default().u8(0).u32(info).bytes(&sd).0,
+        ));
+        let mut cut = sd.clone();
+        cut.truncate(sd.len() / 2);
+        seeds.push((
+            format!("sd-{info}-cut"),
+            Seed::default().u8(0).u32(info).bytes(&cut).0,
+        ));
+    }
+    seeds.push((
+        "sd-sacl".into(),
+        Seed::default().u8(0).u32(8).bytes(&[1, 0, 0, 0x80]).0,
+    ));
+    // Enumeration scripts on every provider: a full walk with size queries, restarts.
+    for prov in PROVIDERS {
+        let walk: Vec<u8> = (0..30)
+            .map(|i| if i == 0 { 2 | 4 } else { 4 | (i % 2) })
+            .collect();
+        seeds.push((
+            format!("enum-walk-{prov}"),
+            Seed::default().u8(1).u8(prov).bytes(&walk).0,
+        ));
+    }
+    seeds.push((
+        "enum-restarts".into(),
+        Seed::default()
+            .u8(1)
+            .u8(0)
+            .bytes(&[2, 0, 0, 2, 6, 1, 3, 5])
+            .0,
+    ));
+    seeds
+}
+
 fn keyfile_read_seeds() -> Vec<(String, Vec<u8>)> {
     let password = harness::KEYFILE_PASSWORD;
     let mut seeds = Vec::new();
