@@ -421,7 +421,10 @@ impl Provider {
     /// * `PRIVATEKEYBLOB`: an RSA key pair, installed in the container's slot its `ALG_ID`
     ///   names (`CALG_RSA_KEYX` / `AT_KEYEXCHANGE`: exchange; `CALG_RSA_SIGN` /
     ///   `AT_SIGNATURE`: signature), replacing the pair there. A private exponent cut short is
-    ///   accepted, as on Windows. `CRYPT_EXPORTABLE` allows exporting it again.
+    ///   accepted, as on Windows. `CRYPT_EXPORTABLE` allows exporting it again. With a session
+    ///   key as `unwrap_key`, the blob is one that [`Key::export`] wrapped with that key:
+    ///   everything after the BLOBHEADER is decrypted with it (on a copy, in wiping memory)
+    ///   first. An RSA `unwrap_key` is `NTE_BAD_KEY` (not recorded on Windows).
     /// * `SIMPLEBLOB`: a session key wrapped with an exchange public key; `unwrap_key` is the
     ///   matching exchange key pair or, with `None`, the context's own exchange pair (the
     ///   container's, or the one a verify context generated or imported). PKCS#1 v1.5 by
@@ -451,6 +454,11 @@ impl Provider {
     /// * `NTE_BAD_PUBLIC_KEY`: a `SIMPLEBLOB` whose `unwrap_key` is not an exchange key pair
     ///   (a public key, a signature pair, a session key), or an `unwrap_key` given for a
     ///   plaintext blob;
+    /// * `NTE_BAD_KEY`: a `PRIVATEKEYBLOB` whose `unwrap_key` is an RSA key, or a session key
+    ///   that cannot decrypt (one imported for HMAC only);
+    /// * `NTE_BAD_DATA` also for a wrapped `PRIVATEKEYBLOB` that does not decrypt with
+    ///   `unwrap_key` (bad padding, or the wrong key: the decrypted bytes are no key);
+    /// * `NTE_BAD_ALGID` also for an `unwrap_key` in OFB or CTS mode;
     /// * `NTE_NO_KEY`: a `SIMPLEBLOB` with `unwrap_key = None` in a context without an exchange
     ///   pair;
     /// * for a `SIMPLEBLOB` with `unwrap_key = None`, the errors of reading the container's
@@ -474,7 +482,7 @@ impl Provider {
                 self.import_plaintext(header, body, unwrap_key, flags)
             }
             Some(BlobType::PublicKeyBlob | BlobType::PrivateKeyBlob) => {
-                self.import_rsa(header, body, flags)
+                self.import_rsa(header, body, unwrap_key, flags)
             }
             Some(BlobType::SimpleBlob) => self.import_simple(header, body, unwrap_key, flags),
             _ => Err(Error::BadType),

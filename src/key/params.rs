@@ -298,9 +298,38 @@ impl<'p> Key<'p> {
     ///   [`Provider::import_key`](crate::Provider::import_key) on the side that holds the pair. The salt is not carried.
     /// * `PUBLICKEYBLOB`: an RSA key's public half ("RSA1"), byte-identical to Windows'.
     /// * `PRIVATEKEYBLOB`: an RSA key pair ("RSA2"); a pair imported from a blob exports the
-    ///   same bytes back.
+    ///   same bytes back. With a session key as `wrap_key`, everything after the 8-byte
+    ///   BLOBHEADER is encrypted with it, as one final `CryptEncrypt` would (in its mode, from
+    ///   its IV, with PKCS#5 padding for a block cipher, so the blob grows to the next block),
+    ///   and [`Provider::import_key`](crate::Provider::import_key) with the same key (in the
+    ///   same state) takes it back. The encryption runs on a copy: `wrap_key` keeps its state.
     ///
     /// Session keys and private key pairs export only when made with `CRYPT_EXPORTABLE`.
+    ///
+    /// **Windows compatibility:** Microsoft documents the wrapped `PRIVATEKEYBLOB`: "encrypted
+    /// if the hExpKey parameter contains a valid handle to a session key. Everything but the
+    /// BLOBHEADER portion of the blob is encrypted"; no Windows test records the bytes, and
+    /// the padding is inferred from that being a `CryptEncrypt` with `Final`. An RSA key as the
+    /// wrapping key of a private blob is `NTE_BAD_KEY` here (not recorded on Windows). Windows
+    /// resets the wrapping key after the final encryption; this crate leaves it untouched,
+    /// which differs only when it was in the middle of a non-final encryption.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, BlobType, KeyFlags, Provider, ProviderType};
+    /// let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+    /// let pair = prov.gen_key(AlgId::AT_KEYEXCHANGE, KeyFlags::EXPORTABLE.with_key_bits(512))?;
+    /// let session = prov.gen_key(AlgId::AES_256, KeyFlags::empty())?;
+    /// let wrapped = pair.export(Some(&session), BlobType::PrivateKeyBlob, 0)?;
+    /// assert_eq!(wrapped.len(), 8 + 304); // the 300 bytes after the header, padded
+    ///
+    /// let other = Provider::verify_context(ProviderType::RSA_AES)?;
+    /// let again = other.import_key(&wrapped, Some(&session), KeyFlags::EXPORTABLE)?;
+    /// assert_eq!(
+    ///     again.export(None, BlobType::PublicKeyBlob, 0)?,
+    ///     pair.export(None, BlobType::PublicKeyBlob, 0)?
+    /// );
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
     ///
     /// ```
     /// use cryptoapi::{AlgId, BlobType, KeyFlags, Provider, ProviderType};
@@ -319,10 +348,14 @@ impl<'p> Key<'p> {
     ///   private half to export;
     /// * `NTE_BAD_TYPE`: a blob type this crate does not write (`OPAQUEKEYBLOB`, ...);
     /// * `NTE_BAD_KEY`: a blob type that does not fit the key (an RSA blob of a session key, a
-    ///   `SIMPLEBLOB` of an RSA key), or a `wrap_key` where none is taken;
+    ///   `SIMPLEBLOB` of an RSA key), a `wrap_key` where none is taken, an RSA `wrap_key` for
+    ///   a `PRIVATEKEYBLOB`, or a session `wrap_key` that cannot encrypt (one imported for HMAC
+    ///   only, or an RC2 key longer than the provider allows);
     /// * `NTE_BAD_PUBLIC_KEY`: a `SIMPLEBLOB` without an RSA `wrap_key`;
     /// * `NTE_BAD_FLAGS`: flags other than 0 (and `CRYPT_OAEP` for `SIMPLEBLOB`);
-    /// * `NTE_BAD_LEN`: the session key does not fit the wrapping key's padding.
+    /// * `NTE_BAD_LEN`: the session key does not fit the wrapping key's padding;
+    /// * `NTE_BAD_ALGID`: a `PRIVATEKEYBLOB` wrapped with a key in OFB or CTS mode, which
+    ///   Microsoft's providers do not implement.
     #[doc(alias = "CryptExportKey")]
     pub fn export(
         &self,
