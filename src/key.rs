@@ -212,6 +212,9 @@ pub struct Key<'p> {
     rsa: Option<Arc<RsaKey>>,
     /// How this RSA key answers bad PKCS#1 v1.5 padding.
     rejection: Pkcs1Rejection,
+    /// The container slot (0 exchange, 1 signature) of a key pair from `CryptGenKey`,
+    /// `CryptImportKey` or `CryptGetUserKey`: where a permissions change is saved.
+    slot: Option<usize>,
 }
 
 /// The session algorithms a provider can make keys for.
@@ -594,6 +597,7 @@ impl<'p> Key<'p> {
             can_encrypt: true,
             rsa: None,
             rejection: Pkcs1Rejection::default(),
+            slot: None,
         }
     }
 
@@ -725,6 +729,7 @@ impl<'p> Key<'p> {
             can_encrypt: self.can_encrypt,
             rsa: self.rsa,
             rejection: self.rejection,
+            slot: self.slot,
         }
     }
 
@@ -757,6 +762,7 @@ impl<'p> Key<'p> {
             can_encrypt: self.can_encrypt,
             rsa: self.rsa.clone(),
             rejection: self.rejection,
+            slot: self.slot,
         })
     }
 

@@ -63,7 +63,9 @@ impl Provider {
                 blob: stored,
             },
         )?;
-        Ok(Key::new_rsa(self, alg, Arc::new(rsa), permissions))
+        let mut key = Key::new_rsa(self, alg, Arc::new(rsa), permissions);
+        key.slot = Some(index);
+        Ok(key)
     }
 
     /// The container's key pair for `spec` (`CryptGetUserKey`). Every call returns an
@@ -98,12 +100,14 @@ impl Provider {
         } else {
             AlgId::RSA_SIGN
         };
-        Ok(Key::new_rsa(
+        let mut key = Key::new_rsa(
             self,
             alg,
             rsa,
             KeyPermissions::from_bits_retain(permissions),
-        ))
+        );
+        key.slot = Some(index);
+        Ok(key)
     }
 
     /// `CryptImportKey` of a `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`; a private blob with an
