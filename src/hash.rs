@@ -16,7 +16,7 @@ use crate::provider::{ProvRef, Provider};
 use hmac::Hmac;
 pub use hmac::HmacInfo;
 use mac::Mac;
-pub use sign::CRYPT_NOHASHOID;
+pub use sign::{CRYPT_NOHASHOID, CRYPT_X931_FORMAT};
 
 /// `CRYPT_USERDATA`: the only flag `CryptHashData` accepts.
 pub const CRYPT_USERDATA: u32 = 0x1;

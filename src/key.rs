@@ -212,6 +212,9 @@ pub struct Key<'p> {
     rsa: Option<Arc<RsaKey>>,
     /// How this RSA key answers bad PKCS#1 v1.5 padding.
     rejection: Pkcs1Rejection,
+    /// The container slot (0 exchange, 1 signature) of a key pair from `CryptGenKey`,
+    /// `CryptImportKey` or `CryptGetUserKey`: where a permissions change is saved.
+    slot: Option<usize>,
 }
 
 /// The session algorithms a provider can make keys for.
@@ -421,7 +424,10 @@ impl Provider {
     /// * `PRIVATEKEYBLOB`: an RSA key pair, installed in the container's slot its `ALG_ID`
     ///   names (`CALG_RSA_KEYX` / `AT_KEYEXCHANGE`: exchange; `CALG_RSA_SIGN` /
     ///   `AT_SIGNATURE`: signature), replacing the pair there. A private exponent cut short is
-    ///   accepted, as on Windows. `CRYPT_EXPORTABLE` allows exporting it again.
+    ///   accepted, as on Windows. `CRYPT_EXPORTABLE` allows exporting it again. With a session
+    ///   key as `unwrap_key`, the blob is one that [`Key::export`] wrapped with that key:
+    ///   everything after the BLOBHEADER is decrypted with it (on a copy, in wiping memory)
+    ///   first. An RSA `unwrap_key` is `NTE_BAD_KEY` (not recorded on Windows).
     /// * `SIMPLEBLOB`: a session key wrapped with an exchange public key; `unwrap_key` is the
     ///   matching exchange key pair or, with `None`, the context's own exchange pair (the
     ///   container's, or the one a verify context generated or imported). PKCS#1 v1.5 by
@@ -451,6 +457,11 @@ impl Provider {
     /// * `NTE_BAD_PUBLIC_KEY`: a `SIMPLEBLOB` whose `unwrap_key` is not an exchange key pair
     ///   (a public key, a signature pair, a session key), or an `unwrap_key` given for a
     ///   plaintext blob;
+    /// * `NTE_BAD_KEY`: a `PRIVATEKEYBLOB` whose `unwrap_key` is an RSA key, or a session key
+    ///   that cannot decrypt (one imported for HMAC only);
+    /// * `NTE_BAD_DATA` also for a wrapped `PRIVATEKEYBLOB` that does not decrypt with
+    ///   `unwrap_key` (bad padding, or the wrong key: the decrypted bytes are no key);
+    /// * `NTE_BAD_ALGID` also for an `unwrap_key` in OFB or CTS mode;
     /// * `NTE_NO_KEY`: a `SIMPLEBLOB` with `unwrap_key = None` in a context without an exchange
     ///   pair;
     /// * for a `SIMPLEBLOB` with `unwrap_key = None`, the errors of reading the container's
@@ -474,7 +485,7 @@ impl Provider {
                 self.import_plaintext(header, body, unwrap_key, flags)
             }
             Some(BlobType::PublicKeyBlob | BlobType::PrivateKeyBlob) => {
-                self.import_rsa(header, body, flags)
+                self.import_rsa(header, body, unwrap_key, flags)
             }
             Some(BlobType::SimpleBlob) => self.import_simple(header, body, unwrap_key, flags),
             _ => Err(Error::BadType),
@@ -586,6 +597,7 @@ impl<'p> Key<'p> {
             can_encrypt: true,
             rsa: None,
             rejection: Pkcs1Rejection::default(),
+            slot: None,
         }
     }
 
@@ -717,6 +729,7 @@ impl<'p> Key<'p> {
             can_encrypt: self.can_encrypt,
             rsa: self.rsa,
             rejection: self.rejection,
+            slot: self.slot,
         }
     }
 
@@ -749,6 +762,7 @@ impl<'p> Key<'p> {
             can_encrypt: self.can_encrypt,
             rsa: self.rsa.clone(),
             rejection: self.rejection,
+            slot: self.slot,
         })
     }
 

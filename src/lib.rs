@@ -79,8 +79,8 @@
 //! | `CryptGetUserKey` | [`Provider::user_key`] |
 //! | `CryptDeriveKey` | [`Provider::derive_key`] |
 //! | `CryptImportKey` / `CryptExportKey` (`PLAINTEXTKEYBLOB`, `SIMPLEBLOB`, `PUBLICKEYBLOB`, `PRIVATEKEYBLOB`) | [`Provider::import_key`] / [`Key::export`] |
-//! | `CryptSignHash` | [`Hash::sign`]; size query: [`Hash::signature_len`] |
-//! | `CryptVerifySignature` | [`Hash::verify_signature`] |
+//! | `CryptSignHash` | [`Hash::sign`]; with `szDescription`: [`Hash::sign_with_description`]; size query: [`Hash::signature_len`] |
+//! | `CryptVerifySignature` | [`Hash::verify_signature`]; with `szDescription`: [`Hash::verify_signature_with_description`] |
 //! | `CryptEncrypt` | [`Key::encrypt`]; with `hHash`/`dwFlags`: [`Key::encrypt_with`]; caller's buffer: [`Key::encrypt_in_place`]; size query: [`Key::encrypted_len`] |
 //! | `CryptDecrypt` | [`Key::decrypt`]; with `hHash`/`dwFlags`: [`Key::decrypt_with`]; caller's buffer: [`Key::decrypt_in_place`] |
 //! | `CryptGetKeyParam` / `CryptSetKeyParam` `KP_MODE`, `KP_IV`, `KP_PADDING`, `KP_MODE_BITS` | [`Key::mode`] / [`Key::set_mode`], [`Key::iv`] / [`Key::set_iv`], [`Key::padding`] / [`Key::set_padding`], [`Key::mode_bits`] |
@@ -181,8 +181,8 @@ pub use alg::{
 pub use blob::BlobType;
 pub use error::{Error, Result, codes};
 pub use hash::{
-    CRYPT_LITTLE_ENDIAN, CRYPT_NOHASHOID, CRYPT_USERDATA, HP_ALGID, HP_HASHSIZE, HP_HASHVAL, Hash,
-    HmacInfo,
+    CRYPT_LITTLE_ENDIAN, CRYPT_NOHASHOID, CRYPT_USERDATA, CRYPT_X931_FORMAT, HP_ALGID, HP_HASHSIZE,
+    HP_HASHVAL, Hash, HmacInfo,
 };
 pub use hash::{HP_HMAC_INFO, HP_TLS1PRF_LABEL, HP_TLS1PRF_SEED};
 pub use key::{CRYPT_OAEP, CipherMode, Key, KeyFlags, KeyPermissions, KeySpec, PKCS5_PADDING};

@@ -181,6 +181,33 @@ impl Context {
         }
     }
 
+    /// Saves `permissions` with the pair in slot `index` (in the container, atomically, or in
+    /// memory for a verify context), when the slot still holds the pair `is_pair` recognises;
+    /// a slot emptied or refilled since is left alone.
+    pub(crate) fn set_pair_permissions(
+        &self,
+        index: usize,
+        is_pair: impl Fn(&Slot) -> bool,
+        permissions: u32,
+    ) -> Result<()> {
+        let apply = |slots: &mut [Option<Slot>; 2]| {
+            if let Some(slot) = slots[index].as_mut().filter(|slot| is_pair(slot)) {
+                slot.permissions = permissions;
+            }
+        };
+        match &self.container {
+            Some(open) => open
+                .store
+                .update(self.keyset, &open.name, open.id, |record| {
+                    apply(&mut record.slots)
+                }),
+            None => {
+                apply(&mut self.ephemeral.lock().unwrap_or_else(|e| e.into_inner()));
+                Ok(())
+            }
+        }
+    }
+
     /// The parsed key pair of slot `index` and its permissions, read afresh from the container
     /// (so pairs written by other contexts and processes are seen at once), parsed only when
     /// the slot's bytes changed since the last call.

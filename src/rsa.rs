@@ -216,6 +216,56 @@ impl RsaKey {
         em.ct_eq(&expected[..]).into()
     }
 
+    /// ANSI X9.31 signature of `hash` with the trailer's hash identifier `hash_id`,
+    /// little-endian: the smaller of `IR^d mod n` and `n - IR^d mod n`, as X9.31 defines it
+    /// for odd public exponents. `NTE_BAD_LEN` when the modulus is too short for the hash.
+    pub(crate) fn sign_x931(&self, hash_id: u8, hash: &[u8]) -> Result<Vec<u8>> {
+        if self.private.is_none() {
+            return Err(Error::NoKey);
+        }
+        let ir = x931_message(hash_id, hash, self.len()).ok_or(Error::BadLen)?;
+        let s = self.private_op(&ir).map_err(|_| Error::BadLen)?;
+        let n = self.modulus_be();
+        let other = sub_be(&n, &s);
+        let mut sig = if less_be(&other, &s) {
+            other
+        } else {
+            s.to_vec()
+        };
+        sig.reverse();
+        Ok(sig)
+    }
+
+    /// Whether `signature_le` is an ANSI X9.31 signature of `hash` with `hash_id`: `IR` is
+    /// `σ^e mod n` or `n` minus it, whichever ends in the nibble `C` (so both `σ` and `n - σ`
+    /// verify). The representative is compared in constant time.
+    pub(crate) fn verify_x931(&self, hash_id: u8, hash: &[u8], signature_le: &[u8]) -> bool {
+        let k = self.len();
+        let Some(expected) = x931_message(hash_id, hash, k) else {
+            return false;
+        };
+        if signature_le.len() != k {
+            return false;
+        }
+        let mut sig = signature_le.to_vec();
+        sig.reverse();
+        let mut ir = Zeroizing::new(vec![0u8; k]);
+        if self.public.public(&sig, &mut ir).is_err() {
+            return false;
+        }
+        if ir[k - 1] & 0x0f != 0x0c {
+            ir = Zeroizing::new(sub_be(&self.modulus_be(), &ir));
+        }
+        ir.ct_eq(&expected[..]).into()
+    }
+
+    /// The modulus, big-endian, at the modulus length.
+    fn modulus_be(&self) -> Vec<u8> {
+        let mut n = self.public.modulus_le(self.len());
+        n.reverse();
+        n
+    }
+
     /// Encrypts `message` (PKCS#1 v1.5, or OAEP with SHA-1), little-endian. `NTE_BAD_LEN` when
     /// it is longer than the padding allows.
     pub(crate) fn encrypt(&self, message: &[u8], oaep: bool) -> Result<Vec<u8>> {
@@ -306,6 +356,55 @@ fn signature_message(prefix: &[u8], hash: &[u8], k: usize) -> Option<Zeroizing<V
     em[k - t_len..k - hash.len()].copy_from_slice(prefix);
     em[k - hash.len()..].copy_from_slice(hash);
     Some(em)
+}
+
+/// The ANSI X9.31 representative `IR` at `k` bytes: the header `6B BB .. BB BA` (or `6A`
+/// when one byte is left for it), the hash, the hash identifier and `CC`. `None` when the
+/// hash and trailer leave no room for a header.
+fn x931_message(hash_id: u8, hash: &[u8], k: usize) -> Option<Zeroizing<Vec<u8>>> {
+    let header = k.checked_sub(hash.len() + 2).filter(|&h| h >= 1)?;
+    let mut ir = Zeroizing::new(vec![0xbbu8; k]);
+    if header == 1 {
+        ir[0] = 0x6a;
+    } else {
+        ir[0] = 0x6b;
+        ir[header - 1] = 0xba;
+    }
+    ir[header..k - 2].copy_from_slice(hash);
+    ir[k - 2] = hash_id;
+    ir[k - 1] = 0xcc;
+    Some(ir)
+}
+
+/// `a - b` for big-endian numbers of the same length, `a >= b` (a modulus and a value below
+/// it); wraps otherwise. Public values only: not constant time.
+fn sub_be(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; a.len()];
+    let mut borrow = 0u16;
+    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b).rev() {
+        let d = u16::from(x).wrapping_sub(u16::from(y)).wrapping_sub(borrow);
+        *o = d as u8;
+        borrow = (d >> 8) & 1;
+    }
+    out
+}
+
+/// Whether big-endian `a < b` (same length). Public values only.
+fn less_be(a: &[u8], b: &[u8]) -> bool {
+    a < b
+}
+
+/// The ANSI X9.31 hash identifier of a hash algorithm (the trailer's first byte): SHA-1 `33`,
+/// SHA-256 `34`, SHA-512 `35`, SHA-384 `36`; `None` for hashes the standard names no
+/// identifier for (MD2, MD4, MD5, `CALG_SSL3_SHAMD5`, MAC, HMAC).
+pub(crate) fn x931_hash_id(alg: AlgId) -> Option<u8> {
+    match alg {
+        AlgId::SHA1 => Some(0x33),
+        AlgId::SHA_256 => Some(0x34),
+        AlgId::SHA_512 => Some(0x35),
+        AlgId::SHA_384 => Some(0x36),
+        _ => None,
+    }
 }
 
 /// SHA-1's output length: OAEP's hash.
@@ -546,6 +645,34 @@ mod tests {
         );
         assert!(matches!(key.encrypt(&[0; 54], false), Err(Error::BadLen)));
         assert!(matches!(key.encrypt(&[0; 23], true), Err(Error::BadLen)));
+    }
+
+    #[test]
+    fn x931_representatives_and_round_trip() {
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let ir = x931_message(0x33, &[0x11; 20], 26).unwrap();
+        assert_eq!(hex(&ir), format!("6bbbbbba{}33cc", "11".repeat(20)));
+        let ir = x931_message(0x33, &[0x11; 20], 24).unwrap();
+        assert_eq!(hex(&ir), format!("6bba{}33cc", "11".repeat(20)));
+        let ir = x931_message(0x33, &[0x11; 20], 23).unwrap();
+        assert_eq!(hex(&ir), format!("6a{}33cc", "11".repeat(20)));
+        assert!(x931_message(0x33, &[0x11; 20], 22).is_none());
+        assert_eq!(hex(&sub_be(&[1, 0, 0], &[0, 0, 1])), "00ffff");
+
+        let key = RsaKey::generate(512).unwrap();
+        let sig = key.sign_x931(0x33, &[7; 20]).unwrap();
+        assert_eq!(sig.len(), 64);
+        assert!(key.verify_x931(0x33, &[7; 20], &sig));
+        assert!(!key.verify_x931(0x34, &[7; 20], &sig));
+        assert!(!key.verify_x931(0x33, &[8; 20], &sig));
+        // The other square root of the representative, n - σ, verifies too.
+        let mut sig_be = sig.clone();
+        sig_be.reverse();
+        let mut other = sub_be(&key.modulus_be(), &sig_be);
+        other.reverse();
+        assert!(key.verify_x931(0x33, &[7; 20], &other));
+        // σ is the smaller of the two.
+        assert!(less_be(&sig_be, &sub_be(&key.modulus_be(), &sig_be)));
     }
 
     #[test]

@@ -7,8 +7,8 @@
 use std::ffi::c_char;
 
 use cryptoapi::{
-    AlgId, CRYPT_NOHASHOID, Error, HP_HASHVAL, HP_HMAC_INFO, HP_TLS1PRF_LABEL, HP_TLS1PRF_SEED,
-    Hash, HmacInfo, Key, KeySpec, Result,
+    AlgId, CRYPT_NOHASHOID, CRYPT_X931_FORMAT, Error, HP_HASHVAL, HP_HMAC_INFO, HP_TLS1PRF_LABEL,
+    HP_TLS1PRF_SEED, Hash, HmacInfo, Key, KeySpec, Result,
 };
 
 use crate::boundary::{
@@ -216,13 +216,8 @@ pub extern "C" fn CryptDestroyHash(h_hash: HCRYPTHASH) -> BOOL {
     run(|| handles::destroy_hash(h_hash))
 }
 
-/// The description string's bytes as the providers hash them: UTF-16LE, no terminator.
-fn description_bytes(description: &str) -> Vec<u8> {
-    description
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect()
-}
+/// The `dwFlags` bits `CryptSignHash` and `CryptVerifySignature` take.
+const SIGN_FLAGS: DWORD = CRYPT_NOHASHOID | CRYPT_X931_FORMAT;
 
 /// `CryptSignHashA/W` once the description is read.
 ///
@@ -242,7 +237,7 @@ unsafe fn sign(
     let mut len = unsafe { dword_ptr(pdw_sig_len) }?;
     let (hash, _) = handles::hash(h_hash)?;
     let mut hash = lock(&hash);
-    if flags & !CRYPT_NOHASHOID != 0 {
+    if flags & !SIGN_FLAGS != 0 {
         return Err(Error::BadFlags);
     }
     let spec = KeySpec::from_raw(spec).ok_or(Error::BadAlgId)?;
@@ -255,17 +250,15 @@ unsafe fn sign(
             Err(Error::MoreData)
         };
     }
-    if let Some(description) = description {
-        hash.hash_data(&description_bytes(&description))?;
-    }
-    let value = hash.sign(spec, flags)?;
+    let value = hash.sign_with_description(spec, description.as_deref(), flags)?;
     // SAFETY: `signature` is writable for `*pdw_sig_len >= needed` bytes (the contract).
     unsafe { write_buffer(&value, signature, &mut len) }
 }
 
 /// Signs a hash with the context's key pair `spec` (`CryptSignHashA`): a little-endian PKCS #1
-/// v1.5 signature, with the buffer idiom. A description (UTF-8) is hashed in first, as
-/// UTF-16LE, as the Base provider does.
+/// v1.5 signature (ANSI X9.31 with `CRYPT_X931_FORMAT`), with the buffer idiom. A non-NULL
+/// description (UTF-8) is hashed in first, as UTF-16LE without its NUL, as Microsoft's
+/// providers do; a size query leaves the hash alone.
 ///
 /// # Safety
 ///
@@ -335,7 +328,7 @@ unsafe fn verify(
         // A NULL signature of the modulus' length is refused as a bad pointer; any other
         // length is a bad signature, as Windows checks the length first.
         let modulus = key.block_bits() / 8;
-        if is_public_key(&key) && sig_len == modulus && flags & !CRYPT_NOHASHOID == 0 {
+        if is_public_key(&key) && sig_len == modulus && flags & !SIGN_FLAGS == 0 {
             return Err(Error::InvalidParameter);
         }
         &[]
@@ -343,14 +336,19 @@ unsafe fn verify(
         // SAFETY: `signature` is readable for `sig_len` bytes (the callers' contract).
         unsafe { bytes(signature, sig_len as usize) }?
     };
-    if let Some(description) = description {
-        hash.hash_data(&description_bytes(&description))?;
-    }
-    Hash::verify_signature(&mut hash, signature, &key, flags)
+    Hash::verify_signature_with_description(
+        &mut hash,
+        signature,
+        &key,
+        description.as_deref(),
+        flags,
+    )
 }
 
 /// Verifies a signature over a hash with a public key (`CryptVerifySignatureA`). Flags 0
-/// accept signatures with and without the DigestInfo; `CRYPT_NOHASHOID` only without.
+/// accept signatures with and without the DigestInfo; `CRYPT_NOHASHOID` only without;
+/// `CRYPT_X931_FORMAT` only ANSI X9.31 ones. A non-NULL description is hashed in first, as
+/// for [`CryptSignHashA`].
 ///
 /// # Safety
 ///

@@ -92,8 +92,9 @@ pub unsafe extern "C" fn CryptDeriveKey(
 }
 
 /// Imports a key BLOB (`CryptImportKey`): `SIMPLEBLOB` (unwrapped with `h_pub_key`, or the
-/// context's exchange pair when 0), `PUBLICKEYBLOB`, `PRIVATEKEYBLOB` (into the context's slot)
-/// and `PLAINTEXTKEYBLOB`.
+/// context's exchange pair when 0), `PUBLICKEYBLOB`, `PRIVATEKEYBLOB` (into the context's slot;
+/// first decrypted with `h_pub_key` when that is a session key, as `CryptExportKey` wrapped
+/// it) and `PLAINTEXTKEYBLOB`.
 ///
 /// # Safety
 ///
@@ -129,8 +130,8 @@ pub unsafe extern "C" fn CryptImportKey(
 }
 
 /// Exports a key as a BLOB (`CryptExportKey`), with the buffer idiom: `SIMPLEBLOB` (wrapped
-/// with `h_exp_key`), `PUBLICKEYBLOB`, `PRIVATEKEYBLOB` (exportable keys, optionally wrapped),
-/// `PLAINTEXTKEYBLOB`. The type is read from the low byte of `blob_type`, as Windows does.
+/// with `h_exp_key`), `PUBLICKEYBLOB`, `PRIVATEKEYBLOB` (exportable keys; with a session key as
+/// `h_exp_key`, everything after the BLOBHEADER encrypted with it), `PLAINTEXTKEYBLOB`. The type is read from the low byte of `blob_type`, as Windows does.
 ///
 /// # Safety
 ///

@@ -273,6 +273,11 @@ fn ms_samples() {
 }
 
 #[test]
+fn rsa_gaps() {
+    run_program("rsa_gaps", &[]);
+}
+
+#[test]
 fn kat() {
     let translation = kat_file::translate().unwrap_or_else(|e| panic!("translating: {e}"));
     eprintln!(

@@ -63,7 +63,9 @@ impl Provider {
                 blob: stored,
             },
         )?;
-        Ok(Key::new_rsa(self, alg, Arc::new(rsa), permissions))
+        let mut key = Key::new_rsa(self, alg, Arc::new(rsa), permissions);
+        key.slot = Some(index);
+        Ok(key)
     }
 
     /// The container's key pair for `spec` (`CryptGetUserKey`). Every call returns an
@@ -98,22 +100,34 @@ impl Provider {
         } else {
             AlgId::RSA_SIGN
         };
-        Ok(Key::new_rsa(
+        let mut key = Key::new_rsa(
             self,
             alg,
             rsa,
             KeyPermissions::from_bits_retain(permissions),
-        ))
+        );
+        key.slot = Some(index);
+        Ok(key)
     }
 
-    /// `CryptImportKey` of a `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`.
+    /// `CryptImportKey` of a `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`; a private blob with an
+    /// `unwrap_key` (a session key) is decrypted with it first.
     pub(crate) fn import_rsa(
         &self,
         header: blob::BlobHeader,
         body: &[u8],
+        unwrap_key: Option<&Key<'_>>,
         flags: KeyFlags,
     ) -> Result<Key<'_>> {
         let private = u32::from(header.blob_type) == BlobType::PrivateKeyBlob.raw();
+        let decrypted;
+        let body = match unwrap_key {
+            Some(unwrap) if private => {
+                decrypted = unwrap_private(unwrap, body)?;
+                &decrypted[..]
+            }
+            _ => body,
+        };
         let parts = blob::parse_rsa(body, private)?;
         let rsa = RsaKey::from_parts(&parts)?;
         if !private {
@@ -216,17 +230,22 @@ impl<'p> Key<'p> {
     ) -> Result<Zeroizing<Vec<u8>>> {
         match (blob_type, &self.rsa) {
             (BlobType::PublicKeyBlob | BlobType::PrivateKeyBlob, Some(rsa)) => {
-                if wrap_key.is_some() {
+                let private = blob_type == BlobType::PrivateKeyBlob;
+                // Only a private blob is wrapped, and only with a session key.
+                if wrap_key.is_some_and(|wrap| !private || !wrap.is_session_key()) {
                     return Err(Error::BadKey);
                 }
                 if flags != 0 {
                     return Err(Error::BadFlags);
                 }
-                let private = blob_type == BlobType::PrivateKeyBlob;
                 if private && (!self.exportable || !rsa.has_private()) {
                     return Err(Error::BadKeyState);
                 }
-                blob::rsa_blob(self.alg, &rsa.parts(private), private)
+                let blob = blob::rsa_blob(self.alg, &rsa.parts(private), private)?;
+                match wrap_key {
+                    Some(wrap) => wrap_private(wrap, &blob),
+                    None => Ok(blob),
+                }
             }
             (BlobType::SimpleBlob, None) => {
                 let wrap = wrap_key
@@ -251,6 +270,41 @@ impl<'p> Key<'p> {
             _ => Err(Error::BadType),
         }
     }
+}
+
+/// A `PRIVATEKEYBLOB` wrapped with a session key (`CryptExportKey` with `hExpKey`):
+/// "everything but the BLOBHEADER portion of the blob is encrypted", as Microsoft documents
+/// it, by a final encryption with the key (PKCS#5 padding for a block cipher, in its mode and
+/// from its IV). The encryption runs on a copy, so `wrap` keeps its own state.
+fn wrap_private(wrap: &Key<'_>, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let header = blob.get(..blob::HEADER_LEN).ok_or(Error::Fail)?;
+    let body = blob.get(blob::HEADER_LEN..).ok_or(Error::Fail)?;
+    let mut cipher = wrap.duplicate()?;
+    // Room for the padding up front: a reallocation would free key material unwiped.
+    let mut data = Zeroizing::new(Vec::with_capacity(cipher.encrypted_len(body.len(), true)));
+    data.extend_from_slice(body);
+    cipher.encrypt(&mut data, true)?;
+    let mut out = Zeroizing::new(Vec::with_capacity(header.len() + data.len()));
+    out.extend_from_slice(header);
+    out.extend_from_slice(&data);
+    Ok(out)
+}
+
+/// The body of a `PRIVATEKEYBLOB` that [`wrap_private`] made, decrypted with `unwrap` (on a
+/// copy of it) into memory that is wiped on drop. `NTE_BAD_KEY` for an unwrap key that is
+/// not a session key; a wrong key fails on the padding or, for RC4, on the magic that follows
+/// (`NTE_BAD_DATA` both).
+fn unwrap_private(unwrap: &Key<'_>, body: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    if !unwrap.is_session_key() {
+        return Err(Error::BadKey);
+    }
+    if body.is_empty() {
+        return Err(Error::BadData);
+    }
+    let mut cipher = unwrap.duplicate()?;
+    let mut data = Zeroizing::new(body.to_vec());
+    cipher.decrypt(&mut data, true)?;
+    Ok(data)
 }
 
 /// Whether an unwrapped session key may also encrypt: longer-than-allowed RC2 keys from a

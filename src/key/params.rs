@@ -35,6 +35,12 @@ pub const KP_SALT_EX: u32 = 10;
 /// [`Key::set_param`].
 pub const KP_EFFECTIVE_KEYLEN: u32 = 19;
 
+/// Whether a slot's `PRIVATEKEYBLOB` holds the pair with this little-endian `modulus` (it
+/// follows the 8-byte BLOBHEADER and the 12-byte RSAPUBKEY).
+fn same_pair(blob: &[u8], modulus: &[u8]) -> bool {
+    blob.get(20..20 + modulus.len()) == Some(modulus)
+}
+
 impl<'p> Key<'p> {
     /// The chaining mode (`KP_MODE`): CBC by default for block ciphers,
     /// [`CipherMode::Stream`] for RC4.
@@ -271,21 +277,63 @@ impl<'p> Key<'p> {
 
     /// Sets the permissions (`CryptSetKeyParam(KP_PERMISSIONS)`).
     ///
-    /// **Windows compatibility:** clearing `CRYPT_EXPORT` on an exportable key succeeds but
-    /// changes nothing (the key stays exportable and keeps reporting it), as on Windows.
+    /// Every bit may be set or cleared (undefined bits are kept as given), with one rule from
+    /// Windows: `CRYPT_EXPORT` can neither be added to a key created without
+    /// `CRYPT_EXPORTABLE` (`NTE_BAD_DATA`) nor taken from one created with it (the call
+    /// succeeds, and the key stays exportable and keeps reporting it). Permissions other than
+    /// `CRYPT_EXPORT` are recorded and reported, and nothing else in this crate consults them
+    /// (no Windows test shows an operation refused for a cleared permission).
+    ///
+    /// For a container's key pair (from [`Provider::gen_key`](crate::Provider::gen_key),
+    /// [`Provider::import_key`](crate::Provider::import_key) or
+    /// [`Provider::user_key`](crate::Provider::user_key)) the new permissions are saved with
+    /// the pair, at once and atomically, so a later `user_key`, in this context, another one or
+    /// another process, reports them. A slot whose pair was replaced or deleted since this key
+    /// was read is left alone (only this key changes). Session keys and imported public keys
+    /// have no container slot: only the key changes.
+    ///
+    /// **Windows compatibility:** the `CRYPT_EXPORT` rules are Windows' (`test_rsa_encrypt`,
+    /// `test_key_permissions`; some versions answer `NTE_BAD_FLAGS` instead of
+    /// `NTE_BAD_DATA`). That the other bits are saved with the pair is this crate's choice: no
+    /// Windows test records whether a change outlives the handle.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, KeyPermissions, KeySpec, Provider, ProviderType};
+    ///
+    /// let prov = Provider::verify_context(ProviderType::RSA_FULL)?;
+    /// let mut pair = prov.gen_key(AlgId::AT_KEYEXCHANGE, KeyFlags::EXPORTABLE.with_key_bits(512))?;
+    /// let fewer = pair.permissions() - KeyPermissions::MAC - KeyPermissions::EXPORT;
+    /// pair.set_permissions(fewer)?;
+    /// // CRYPT_EXPORT stays; the change is saved with the pair.
+    /// let again = prov.user_key(KeySpec::Exchange)?;
+    /// assert_eq!(again.permissions(), fewer | KeyPermissions::EXPORT);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// `NTE_BAD_DATA` when adding `CRYPT_EXPORT` to a key that was not created exportable.
+    /// * `NTE_BAD_DATA`: adding `CRYPT_EXPORT` to a key that was not created exportable
+    ///   (nothing changes);
+    /// * for a container's pair, the errors of saving it: `NTE_BAD_KEYSET` (the container was
+    ///   deleted), `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL` (nothing changes).
     #[doc(alias = "CryptSetKeyParam", alias = "KP_PERMISSIONS")]
     pub fn set_permissions(&mut self, permissions: KeyPermissions) -> Result<()> {
         if permissions.contains(KeyPermissions::EXPORT) && !self.exportable {
             return Err(Error::BadData);
         }
-        self.permissions = permissions;
+        let mut permissions = permissions;
         if self.exportable {
-            self.permissions |= KeyPermissions::EXPORT;
+            permissions |= KeyPermissions::EXPORT;
         }
+        if let (Some(index), Some(rsa)) = (self.slot, self.rsa.as_deref()) {
+            let modulus = rsa.parts(false).modulus;
+            self.prov.ctx.set_pair_permissions(
+                index,
+                |slot| same_pair(&slot.blob, &modulus),
+                permissions.bits(),
+            )?;
+        }
+        self.permissions = permissions;
         Ok(())
     }
 
@@ -298,9 +346,38 @@ impl<'p> Key<'p> {
     ///   [`Provider::import_key`](crate::Provider::import_key) on the side that holds the pair. The salt is not carried.
     /// * `PUBLICKEYBLOB`: an RSA key's public half ("RSA1"), byte-identical to Windows'.
     /// * `PRIVATEKEYBLOB`: an RSA key pair ("RSA2"); a pair imported from a blob exports the
-    ///   same bytes back.
+    ///   same bytes back. With a session key as `wrap_key`, everything after the 8-byte
+    ///   BLOBHEADER is encrypted with it, as one final `CryptEncrypt` would (in its mode, from
+    ///   its IV, with PKCS#5 padding for a block cipher, so the blob grows to the next block),
+    ///   and [`Provider::import_key`](crate::Provider::import_key) with the same key (in the
+    ///   same state) takes it back. The encryption runs on a copy: `wrap_key` keeps its state.
     ///
     /// Session keys and private key pairs export only when made with `CRYPT_EXPORTABLE`.
+    ///
+    /// **Windows compatibility:** Microsoft documents the wrapped `PRIVATEKEYBLOB`: "encrypted
+    /// if the hExpKey parameter contains a valid handle to a session key. Everything but the
+    /// BLOBHEADER portion of the blob is encrypted"; no Windows test records the bytes, and
+    /// the padding is inferred from that being a `CryptEncrypt` with `Final`. An RSA key as the
+    /// wrapping key of a private blob is `NTE_BAD_KEY` here (not recorded on Windows). Windows
+    /// resets the wrapping key after the final encryption; this crate leaves it untouched,
+    /// which differs only when it was in the middle of a non-final encryption.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, BlobType, KeyFlags, Provider, ProviderType};
+    /// let prov = Provider::verify_context(ProviderType::RSA_AES)?;
+    /// let pair = prov.gen_key(AlgId::AT_KEYEXCHANGE, KeyFlags::EXPORTABLE.with_key_bits(512))?;
+    /// let session = prov.gen_key(AlgId::AES_256, KeyFlags::empty())?;
+    /// let wrapped = pair.export(Some(&session), BlobType::PrivateKeyBlob, 0)?;
+    /// assert_eq!(wrapped.len(), 8 + 304); // the 300 bytes after the header, padded
+    ///
+    /// let other = Provider::verify_context(ProviderType::RSA_AES)?;
+    /// let again = other.import_key(&wrapped, Some(&session), KeyFlags::EXPORTABLE)?;
+    /// assert_eq!(
+    ///     again.export(None, BlobType::PublicKeyBlob, 0)?,
+    ///     pair.export(None, BlobType::PublicKeyBlob, 0)?
+    /// );
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
     ///
     /// ```
     /// use cryptoapi::{AlgId, BlobType, KeyFlags, Provider, ProviderType};
@@ -319,10 +396,14 @@ impl<'p> Key<'p> {
     ///   private half to export;
     /// * `NTE_BAD_TYPE`: a blob type this crate does not write (`OPAQUEKEYBLOB`, ...);
     /// * `NTE_BAD_KEY`: a blob type that does not fit the key (an RSA blob of a session key, a
-    ///   `SIMPLEBLOB` of an RSA key), or a `wrap_key` where none is taken;
+    ///   `SIMPLEBLOB` of an RSA key), a `wrap_key` where none is taken, an RSA `wrap_key` for
+    ///   a `PRIVATEKEYBLOB`, or a session `wrap_key` that cannot encrypt (one imported for HMAC
+    ///   only, or an RC2 key longer than the provider allows);
     /// * `NTE_BAD_PUBLIC_KEY`: a `SIMPLEBLOB` without an RSA `wrap_key`;
     /// * `NTE_BAD_FLAGS`: flags other than 0 (and `CRYPT_OAEP` for `SIMPLEBLOB`);
-    /// * `NTE_BAD_LEN`: the session key does not fit the wrapping key's padding.
+    /// * `NTE_BAD_LEN`: the session key does not fit the wrapping key's padding;
+    /// * `NTE_BAD_ALGID`: a `PRIVATEKEYBLOB` wrapped with a key in OFB or CTS mode, which
+    ///   Microsoft's providers do not implement.
     #[doc(alias = "CryptExportKey")]
     pub fn export(
         &self,

@@ -475,7 +475,7 @@ fn docs() -> &'static docs::Docs {
 
 /// Every function this test calls, by the name its errors are checked under (`Ctx::ok` refuses
 /// others, so the list stays complete).
-const CALLED: [&str; 55] = [
+const CALLED: [&str; 57] = [
     "Provider::acquire",
     "Provider::delete_container",
     "Provider::verify_context",
@@ -525,8 +525,10 @@ const CALLED: [&str; 55] = [
     "Hash::duplicate",
     "Hash::destroy",
     "Hash::sign",
+    "Hash::sign_with_description",
     "Hash::signature_len",
     "Hash::verify_signature",
+    "Hash::verify_signature_with_description",
     // Not fallible, called for their answers; listed so the sanity test sees them parsed.
     "Key::encrypted_len",
     "Provider::ref_count",
@@ -940,16 +942,21 @@ enum Op {
         valid: bool,
         flags: Bits,
     },
+    /// `Hash::sign`, or `Hash::sign_with_description` with [`DESCRIPTION`] when `described`.
     Sign {
         hash: usize,
         spec: KeySpec,
         flags: Bits,
+        described: bool,
     },
+    /// `Hash::verify_signature`, or `Hash::verify_signature_with_description` with
+    /// [`DESCRIPTION`] when `described`.
     VerifySignature {
         hash: usize,
         key: usize,
         sig: SigSel,
         flags: Bits,
+        described: bool,
     },
     DuplicateHash {
         hash: usize,
@@ -1108,6 +1115,19 @@ fn opt_len() -> impl Strategy<Value = Option<usize>> + Clone {
     prop_oneof![
         1 => Just(None),
         1 => prop::sample::select(vec![0usize, 1, 4, 8, 11, 16, 24, 40]).prop_map(Some),
+    ]
+}
+
+/// The description string the described sign and verify ops pass.
+const DESCRIPTION: &str = "api sequences";
+
+/// `dwFlags` of `CryptSignHash` / `CryptVerifySignature`: the defined bits, some combinations,
+/// and anything.
+fn sign_flags() -> impl Strategy<Value = Bits> + Clone {
+    prop_oneof![
+        6 => Just(Bits(0)),
+        3 => prop::sample::select(vec![1u32, 2, 4, 5]).prop_map(Bits),
+        1 => any::<u32>().prop_map(Bits),
     ]
 }
 
@@ -1493,14 +1513,15 @@ fn hash_op() -> impl Strategy<Value = Op> {
             outer,
         });
     let param = prop_oneof![prop::sample::select(vec![1u32, 2, 4, 3, 5]), any::<u32>()];
-    let verify = (idx(), idx(), sig_sel(), flags32()).prop_map(|(hash, key, sig, flags)| {
-        Op::VerifySignature {
+    let verify = (idx(), idx(), sig_sel(), sign_flags(), any::<bool>()).prop_map(
+        |(hash, key, sig, flags, described)| Op::VerifySignature {
             hash,
             key,
             sig,
             flags,
-        }
-    });
+            described,
+        },
+    );
     prop_oneof![
         5 => create_hash_op(),
         4 => (idx(), data_len(), data_flags)
@@ -1516,8 +1537,9 @@ fn hash_op() -> impl Strategy<Value = Op> {
         1 => (idx(), param_id(), 0usize..80, any::<bool>(), flags32()).prop_map(
             |(hash, id, len, valid, flags)| Op::HashSetParam { hash, id, len, valid, flags }
         ),
-        2 => (idx(), key_spec(), flags32())
-            .prop_map(|(hash, spec, flags)| Op::Sign { hash, spec, flags }),
+        2 => (idx(), key_spec(), sign_flags(), any::<bool>()).prop_map(
+            |(hash, spec, flags, described)| Op::Sign { hash, spec, flags, described }
+        ),
         2 => verify,
         1 => idx().prop_map(|hash| Op::DuplicateHash { hash }),
         1 => idx().prop_map(|hash| Op::DestroyHash { hash }),
@@ -2385,12 +2407,18 @@ impl<'p, 'o> World<'p, 'o> {
                 let result = self.hashes[h].set_param(*id, &data, flags.0);
                 ctx.ok("Hash::set_param", result)?;
             }
-            Op::Sign { hash, spec, flags } => return self.sign(*hash, *spec, *flags),
+            Op::Sign {
+                hash,
+                spec,
+                flags,
+                described,
+            } => return self.sign(*hash, *spec, *flags, *described),
             Op::VerifySignature {
                 hash,
                 key,
                 sig,
                 flags,
+                described,
             } => {
                 let (Some(h), Some(k), Some(sig)) = (
                     pick(self.hashes.len(), *hash),
@@ -2399,8 +2427,19 @@ impl<'p, 'o> World<'p, 'o> {
                 ) else {
                     return Ok(Outcome::Skipped);
                 };
-                let result = self.hashes[h].verify_signature(&sig, &self.keys[k], flags.0);
-                ctx.ok("Hash::verify_signature", result)?;
+                let (hash, key) = (&mut self.hashes[h], &self.keys[k]);
+                if *described {
+                    let result = hash.verify_signature_with_description(
+                        &sig,
+                        key,
+                        Some(DESCRIPTION),
+                        flags.0,
+                    );
+                    ctx.ok("Hash::verify_signature_with_description", result)?;
+                } else {
+                    let result = hash.verify_signature(&sig, key, flags.0);
+                    ctx.ok("Hash::verify_signature", result)?;
+                }
             }
             Op::DuplicateHash { hash } => {
                 let Some(h) = pick(self.hashes.len(), *hash) else {
@@ -2675,7 +2714,13 @@ impl<'p, 'o> World<'p, 'o> {
 
     /// Signs, and checks that the signature verifies with the pair's key on a duplicate of the
     /// hash taken before signing.
-    fn sign(&mut self, hash: usize, spec: KeySpec, flags: Bits) -> Result<Outcome, TestCaseError> {
+    fn sign(
+        &mut self,
+        hash: usize,
+        spec: KeySpec,
+        flags: Bits,
+        described: bool,
+    ) -> Result<Outcome, TestCaseError> {
         let ctx = self.ctx;
         let Some(h) = pick(self.hashes.len(), hash) else {
             return Ok(Outcome::Skipped);
@@ -2683,7 +2728,14 @@ impl<'p, 'o> World<'p, 'o> {
         let hash = &mut self.hashes[h];
         let copy = ctx.ok("Hash::duplicate", hash.duplicate())?;
         let len = ctx.ok("Hash::signature_len", hash.signature_len(spec))?;
-        let Some(signature) = ctx.ok("Hash::sign", hash.sign(spec, flags.0))? else {
+        let description = described.then_some(DESCRIPTION);
+        let signed = if described {
+            let result = hash.sign_with_description(spec, description, flags.0);
+            ctx.ok("Hash::sign_with_description", result)?
+        } else {
+            ctx.ok("Hash::sign", hash.sign(spec, flags.0))?
+        };
+        let Some(signature) = signed else {
             return Ok(Outcome::Ran);
         };
         ctx.ensure(len == Some(signature.len()), || {
@@ -2695,7 +2747,8 @@ impl<'p, 'o> World<'p, 'o> {
         let prov = hash.provider();
         let pair = ctx.ok("Provider::user_key", prov.user_key(spec))?;
         if let (Some(mut copy), Some(pair)) = (copy, pair) {
-            let verified = copy.verify_signature(&signature, &pair, flags.0);
+            let verified =
+                copy.verify_signature_with_description(&signature, &pair, description, flags.0);
             ctx.ensure(verified.is_ok(), || {
                 format!(
                     "a fresh signature does not verify\n  {hash:?}, flags {flags:?}: {verified:?}"

@@ -11,7 +11,8 @@
 //!
 //! Covered: session keys of every algorithm, imported, generated, derived, unwrapped from
 //! `SIMPLEBLOB`s, duplicated, kept on the heap, after encryption, decryption and every parameter
-//! change; exported `PLAINTEXTKEYBLOB` / `PRIVATEKEYBLOB` buffers; RSA key pairs imported,
+//! change; exported `PLAINTEXTKEYBLOB` / `PRIVATEKEYBLOB` buffers, and `PRIVATEKEYBLOB`s
+//! wrapped with a session key and unwrapped (the decrypted body); RSA key pairs imported,
 //! generated, in verify contexts, in file and memory containers, and in the per-context cache;
 //! HMAC and `CALG_MAC` keys; hash values and hash state of secret data; `CryptHashSessionKey`;
 //! plaintext buffers that encryption grows or replaces; key files (`cryptoapi::keyfile`) of
@@ -701,6 +702,33 @@ fn rsa_key_pairs_are_wiped() {
                     let mut unwrapped = prov.import_key(&simple, Some(&pair), import_flags).unwrap();
                     assert_eq!(&key_bytes(&unwrapped)[..], &session_key[..]);
                     exercise(&prov, &mut unwrapped);
+                }
+            }));
+        }
+        for (session_alg, session_len) in [(AlgId::AES_256, 32), (AlgId::RC4, 16)] {
+            let blob = private_blob_of(AT_KEYEXCHANGE, bits);
+            let name = format!(
+                "RSA PRIVATEKEYBLOB wrapped with a {session_alg:?} session key, exported and \
+                 imported ({bits} bits)"
+            );
+            cases.push(case(name, move |w| {
+                scrubbed! {
+                    w.pair("pair", &blob);
+                    let session_key = random(session_len);
+                    w.key("session key", &session_key);
+                    let prov = provider(Csp::Aes);
+                    let pair = prov.import_key(&blob, None, KeyFlags::EXPORTABLE).unwrap();
+                    let plain = plaintext_blob(session_alg, &session_key);
+                    let session = prov.import_key(&plain, None, KeyFlags::empty()).unwrap();
+                    let wrapped = pair.export(Some(&session), BlobType::PrivateKeyBlob, 0).unwrap();
+                    drop(pair);
+                    let other = provider(Csp::Strong);
+                    let again = other.import_key(&wrapped, Some(&session), KeyFlags::empty());
+                    drop(again.unwrap());
+                    use_pair(&other, KeySpec::Exchange);
+                    // A wrong key: the decrypted garbage is refused, and wiped too.
+                    let wrong = prov.gen_key(session_alg, KeyFlags::empty()).unwrap();
+                    assert!(other.import_key(&wrapped, Some(&wrong), KeyFlags::empty()).is_err());
                 }
             }));
         }
