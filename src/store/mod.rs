@@ -37,6 +37,9 @@
 //!   changes at once.
 //! * **Delete wins**: deleting a container that another context has open succeeds, as on
 //!   Windows; that context still releases cleanly and can never bring the container back.
+//! * **Failures are clean**: a full disk, a read-only file system, a permission or an I/O
+//!   error at any step of a write gives `NTE_FAIL` or `ERROR_ACCESS_DENIED` and leaves the
+//!   previous container whole and readable (see [Failures](#failures)).
 //!
 //! # Private keys on disk
 //!
@@ -72,6 +75,37 @@
 //! (`%APPDATA%` is private to its user by default); the Unix ownership and mode checks do not
 //! apply.
 //!
+//! # Failures
+//!
+//! A file store's file operations can fail: a full disk, a read-only file system, a permission
+//! error, an I/O error. The store returns every failure (it never goes on as if a step had
+//! worked) as [`Error::Io`] with the operating system's error inside:
+//!
+//! * `ERROR_ACCESS_DENIED` for a permission error (`EACCES`, `EPERM`) and for a read-only file
+//!   system (`EROFS`, wrapped in a permission error whose inner error is the original);
+//! * `NTE_FAIL` for anything else: a full disk or quota (`ENOSPC`, `EDQUOT`), an I/O error
+//!   (`EIO`). Windows has `ERROR_DISK_FULL`, but its providers report a failed write of key
+//!   storage as `NTE_FAIL`, which is what ported code checks for.
+//!
+//! A write (creating a container, storing a key pair into it, deleting it, and creating the
+//! store's root, `name-key` and `machine-guid` on first use) is a fixed sequence of steps, and
+//! each step's failure leaves the store like this:
+//!
+//! * **Before the commit point** (the rename of the new version over the old, the removal of a
+//!   deleted container's file, the link of a new `name-key` or `machine-guid`): the container
+//!   (or file) is exactly as it was, readable by any store, and the temporary file is removed.
+//!   A create that failed once it held the new container's lock removes that lock file too (a
+//!   failure while taking the lock can leave it, empty, as a writer that waited would).
+//! * **After the commit point** (the directory's fsync, the removal of a deleted container's
+//!   lock file, the removal of a linked temporary file): the new version is in place, whole;
+//!   the error says that its durability (or the cleanup) is not confirmed.
+//! * When removing a temporary file is itself what fails, that file stays, as after a crash at
+//!   that point: a container's fixed `.<id>.tmp` is removed by its next write or its delete;
+//!   a `name-key` or `machine-guid` one is a private copy of a file that is already in place.
+//!
+//! The test suite proves this for every step of every write path and every kind of failure,
+//! with a [`StoreIo`] that fails the n-th operation ([`KeyStore::at_with_io`]).
+//!
 //! # The environment
 //!
 //! The default store's root and the default container's name come from environment variables:
@@ -92,6 +126,7 @@
 
 mod file;
 pub(crate) mod format;
+mod io;
 mod sys;
 
 use std::collections::HashMap;
@@ -102,8 +137,9 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use file::FileStore;
+use file::{FileStore, Io};
 pub(crate) use format::Record;
+pub use io::{FileAccess, FileRead, FileStamp, OsStoreIo, StoreDir, StoreIo, StoreLock};
 
 /// Which namespace of a store a container lives in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -159,8 +195,15 @@ impl fmt::Debug for KeyStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("KeyStore");
         match &*self.backend {
-            Backend::File(store) => out.field("root", &store.root()),
-            Backend::Memory(_) => out.field("root", &"<memory>"),
+            Backend::File(store) => {
+                out.field("root", &store.root());
+                if store.has_custom_io() {
+                    out.field("io", &"custom");
+                }
+            }
+            Backend::Memory(_) => {
+                out.field("root", &"<memory>");
+            }
         };
         out.field("lock_timeout", &self.lock_timeout).finish()
     }
@@ -177,7 +220,19 @@ const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 impl KeyStore {
     /// A file store rooted at `root`. Nothing is created on disk until a container is written.
     pub fn at(root: impl Into<PathBuf>) -> Self {
-        Self::with_backend(Backend::File(FileStore::new(root.into())))
+        Self::with_backend(Backend::File(FileStore::new(root.into(), Io::Os)))
+    }
+
+    /// A file store rooted at `root` that does its file operations through `io` instead of
+    /// calling the operating system directly ([`KeyStore::at`] is this with [`OsStoreIo`]).
+    ///
+    /// For test suites that inject faults (a full disk, a read-only file system, a permission
+    /// or I/O error at any step of a write) and for programs that trace or veto the store's
+    /// writes; `io` wraps [`OsStoreIo`], which keeps every check of the
+    /// [file store's guarantees](self#guarantees-of-the-file-store). How a failure of `io`
+    /// reaches the caller, and what it leaves on disk, is in [Failures](self#failures).
+    pub fn at_with_io(root: impl Into<PathBuf>, io: Arc<dyn StoreIo>) -> Self {
+        Self::with_backend(Backend::File(FileStore::new(root.into(), Io::Custom(io))))
     }
 
     /// A store in this process's memory: containers live as long as a clone of the store does.
@@ -304,10 +359,18 @@ impl KeyStore {
                     return Err(Error::Exists);
                 }
                 let held = store.lock(keyset, name, self.lock_timeout)?;
-                if held.exists()? {
-                    return Err(Error::Exists);
+                let created = held.exists().and_then(|exists| {
+                    if exists {
+                        Err(Error::Exists)
+                    } else {
+                        held.store(&record)
+                    }
+                });
+                if let Err(err) = created {
+                    // A create that failed leaves no lock file behind either.
+                    held.abandon();
+                    return Err(err);
                 }
-                held.store(&record)?;
             }
             Backend::Memory(mem) => {
                 let mut map = mem.lock();
