@@ -8,6 +8,9 @@
 //! <root>/user/<id>.ctr            a user key set container (see `format`)
 //! <root>/user/<id>.lock           its writers' lock file (empty; removed by a delete)
 //! <root>/user/.<id>.tmp           the next version of the container while it is being written
+//! <root>/user/defaults            the user's default providers by type (see `defaults`)
+//! <root>/user/defaults.lock       its writers' lock file
+//! <root>/user/.defaults.tmp       its next version while it is being written
 //! <root>/machine/...              the CRYPT_MACHINE_KEYSET namespace, same layout
 //! ```
 //!
@@ -51,9 +54,10 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::KeySet;
+use super::defaults::{self, Defaults};
 use super::format::{self, Record};
-use super::io::{FileRead as Read, OsStoreIo, StoreDir, StoreIo, StoreLock};
-use super::sys::refused;
+use super::io::{FileAccess, FileRead as Read, FileStamp, OsStoreIo, StoreDir, StoreIo, StoreLock};
+use super::sys::{effective_ids, refused};
 use crate::error::{Error, Result};
 
 const DATA_EXT: &str = "ctr";
@@ -61,9 +65,14 @@ const LOCK_EXT: &str = "lock";
 const GUID_FILE: &str = "machine-guid";
 const NAME_KEY_FILE: &str = "name-key";
 const NAME_KEY_LEN: usize = 32;
+const DEFAULTS_FILE: &str = "defaults";
+const DEFAULTS_LOCK: &str = "defaults.lock";
+const DEFAULTS_TMP: &str = ".defaults.tmp";
 /// The largest file the store reads: above the largest valid container (a 260-character name
 /// and two 64 KiB slots, about 132 KB). Anything larger is refused unread.
 const MAX_FILE_LEN: usize = 160 * 1024;
+/// The permission bits a container may keep across a rewrite: the owner's.
+const OWNER_BITS: u32 = 0o700;
 
 pub(crate) struct FileStore {
     root: PathBuf,
@@ -138,6 +147,14 @@ impl<'a> Dir<'a> {
         self.io.exists(&self.dir, name).map_err(store_error)
     }
 
+    fn stamp(&self, name: &str) -> Result<Option<FileStamp>> {
+        self.io.stamp(&self.dir, name).map_err(store_error)
+    }
+
+    fn access(&self, name: &str) -> Result<Option<FileAccess>> {
+        self.io.access(&self.dir, name).map_err(store_error)
+    }
+
     fn entries(&self) -> Result<Vec<String>> {
         self.io.entries(&self.dir).map_err(store_error)
     }
@@ -145,6 +162,12 @@ impl<'a> Dir<'a> {
     fn write_new(&self, name: &str, bytes: &[u8]) -> Result<()> {
         self.io
             .write_new(&self.dir, name, bytes)
+            .map_err(store_error)
+    }
+
+    fn set_access(&self, name: &str, access: &FileAccess) -> Result<bool> {
+        self.io
+            .set_access(&self.dir, name, access)
             .map_err(store_error)
     }
 
@@ -196,17 +219,34 @@ impl<'a> Dir<'a> {
 
     /// Replaces (or creates) `file` with `bytes` atomically: the fixed temporary name `tmp`
     /// (its writers hold a lock), written and synced, renamed over `file`, and the directory
-    /// synced.
+    /// synced. With `keep_access`, the new version gets the group and owner permission bits of
+    /// the one it replaces (set with [`KeyStore::set_container_access`](super::KeyStore)).
     ///
     /// A failure before the rename leaves `file` as it was and removes the temporary file
     /// (unless removing it fails too: the next replace removes it first). A failure of the
     /// directory sync comes after the rename: the new version is in place, its durability
     /// unconfirmed.
-    fn replace(&self, file: &str, tmp: &str, bytes: &[u8]) -> Result<()> {
+    fn replace(&self, file: &str, tmp: &str, bytes: &[u8], keep_access: bool) -> Result<()> {
         // Removed rather than truncated (a dead writer's file, or anything planted there), so
         // that the new file is created afresh, owner-only, and never through a link.
         self.remove(tmp)?;
-        let written = self.write_new(tmp, bytes);
+        let previous = if keep_access {
+            self.access(file)?
+        } else {
+            None
+        };
+        let written = self.write_new(tmp, bytes).and_then(|()| match previous {
+            Some(previous) => {
+                let (uid, _) = effective_ids();
+                let access = FileAccess {
+                    uid,
+                    gid: previous.gid,
+                    mode: previous.mode & OWNER_BITS,
+                };
+                self.set_access(tmp, &access).map(drop)
+            }
+            None => Ok(()),
+        });
         if let Err(err) = written.and_then(|()| self.rename(tmp, file)) {
             let _ = self.remove(tmp);
             return Err(err);
@@ -316,6 +356,15 @@ impl FileStore {
         dir.exists(&data_name(&file_stem(&key, name)))
     }
 
+    /// The owner, group and permission bits of a container's file; `None` when it does not
+    /// exist.
+    pub(crate) fn access(&self, keyset: KeySet, name: &str) -> Result<Option<FileAccess>> {
+        let Some((dir, key)) = self.open_existing(keyset)? else {
+            return Ok(None);
+        };
+        dir.access(&data_name(&file_stem(&key, name)))
+    }
+
     /// The names of the readable containers of a key set, sorted. Files the store cannot or
     /// will not read (corrupt, planted, not regular files) are skipped; opening them by name
     /// reports why.
@@ -352,6 +401,59 @@ impl FileStore {
         let bytes = read_or_create(&root, GUID_FILE, || Ok(super::new_guid()?.into_bytes()))?;
         parse_guid(&bytes)
     }
+
+    /// The saved provider defaults of a key set; empty when it has none.
+    pub(crate) fn defaults(&self, keyset: KeySet) -> Result<Defaults> {
+        let Some((_root, dir)) = self.open(keyset, false)? else {
+            return Ok(Defaults::new());
+        };
+        read_defaults(&dir)
+    }
+
+    /// The identity of a key set's defaults file (one `fstatat` once the directories are
+    /// open, no read); `None` when there is none.
+    pub(crate) fn defaults_stamp(&self, keyset: KeySet) -> Result<Option<FileStamp>> {
+        let Some((_root, dir)) = self.open(keyset, false)? else {
+            return Ok(None);
+        };
+        dir.stamp(DEFAULTS_FILE)
+    }
+
+    /// Sets (`Some`) or removes (`None`) the default provider of `prov_type` in a key set:
+    /// read, changed and written back atomically under the defaults' lock file. Removing what
+    /// is not there creates nothing.
+    pub(crate) fn set_default(
+        &self,
+        keyset: KeySet,
+        prov_type: u32,
+        name: Option<&str>,
+        timeout: Duration,
+    ) -> Result<()> {
+        if name.is_none() {
+            let Some((_root, dir)) = self.open(keyset, false)? else {
+                return Ok(());
+            };
+            if !dir.exists(DEFAULTS_FILE)? {
+                return Ok(());
+            }
+        }
+        let (_root, dir) = self.open(keyset, true)?.ok_or(Error::Fail)?;
+        let _lock = dir.lock(DEFAULTS_LOCK, timeout)?;
+        let mut saved = read_defaults(&dir)?;
+        let changed = match name {
+            Some(name) => saved.insert(prov_type, name.to_owned()).as_deref() != Some(name),
+            None => saved.remove(&prov_type).is_some(),
+        };
+        if !changed {
+            return Ok(());
+        }
+        dir.replace(
+            DEFAULTS_FILE,
+            DEFAULTS_TMP,
+            &defaults::encode(&saved),
+            false,
+        )
+    }
 }
 
 impl Locked<'_> {
@@ -366,10 +468,11 @@ impl Locked<'_> {
     }
 
     /// Writes the container atomically: temporary file, fsync, rename, fsync of the directory.
+    /// The new file keeps the group and owner permission bits of the file it replaces.
     pub(crate) fn store(&self, record: &Record) -> Result<()> {
         let bytes = format::encode(record);
         let (file, tmp) = (data_name(&self.stem), temp_name(&self.stem));
-        self.dir.replace(&file, &tmp, &bytes)
+        self.dir.replace(&file, &tmp, &bytes, true)
     }
 
     /// After a create failed: removes the lock file it made, unless a container file exists
@@ -379,6 +482,24 @@ impl Locked<'_> {
         if cfg!(unix) && matches!(self.exists(), Ok(false)) {
             let _ = self.dir.remove(&lock_name(&self.stem));
         }
+    }
+
+    /// Gives the container file and its lock file `access`; `false` when there is no
+    /// container. When the lock file cannot be changed, the container file gets its previous
+    /// access back (as far as that succeeds) and the error is returned.
+    pub(crate) fn set_access(&self, access: &FileAccess) -> Result<bool> {
+        let file = data_name(&self.stem);
+        let Some(previous) = self.dir.access(&file)? else {
+            return Ok(false);
+        };
+        if !self.dir.set_access(&file, access)? {
+            return Ok(false);
+        }
+        if let Err(err) = self.dir.set_access(&lock_name(&self.stem), access) {
+            let _ = self.dir.set_access(&file, &previous);
+            return Err(err);
+        }
+        Ok(true)
     }
 
     /// Removes the container file, a dead writer's temporary file, and then the lock file;
@@ -393,6 +514,15 @@ impl Locked<'_> {
             self.dir.sync()?;
         }
         Ok(removed)
+    }
+}
+
+/// A key set's saved defaults; empty when it has no defaults file.
+fn read_defaults(dir: &Dir<'_>) -> Result<Defaults> {
+    match dir.read_file(DEFAULTS_FILE, defaults::MAX_FILE_LEN)? {
+        Read::Missing => Ok(Defaults::new()),
+        Read::TooLarge => Err(Error::ProvTypeEntryBad),
+        Read::Bytes(bytes) => defaults::decode(&bytes),
     }
 }
 

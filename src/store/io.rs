@@ -346,6 +346,13 @@ impl FileStamp {
     pub(crate) fn new(fields: [i128; 7]) -> Self {
         FileStamp { fields }
     }
+
+    /// The stamp of a memory store's version number `generation`.
+    pub(crate) fn generation(generation: u64) -> Self {
+        FileStamp {
+            fields: [-1, i128::from(generation), 0, 0, 0, 0, 0],
+        }
+    }
 }
 
 /// A file's owner, group and permission bits (Unix `st_uid`, `st_gid`, `st_mode & 0o7777`).

@@ -23,10 +23,10 @@ pub(crate) fn refused(path: &Path, problem: &str) -> io::Error {
 }
 
 #[cfg(unix)]
-pub(crate) use unix::Dir;
+pub(crate) use unix::{Dir, effective_ids};
 
 #[cfg(not(unix))]
-pub(crate) use portable::Dir;
+pub(crate) use portable::{Dir, effective_ids};
 
 #[cfg(unix)]
 mod unix {
@@ -65,6 +65,11 @@ mod unix {
 
     fn euid() -> u32 {
         rustix::process::geteuid().as_raw()
+    }
+
+    /// This process's effective user and group ids: the owner and group of what it creates.
+    pub(crate) fn effective_ids() -> (u32, u32) {
+        (euid(), rustix::process::getegid().as_raw())
     }
 
     fn io(err: Errno) -> io::Error {
@@ -427,6 +432,11 @@ mod portable {
     use crate::store::io::{FileAccess, FileRead as Read, FileStamp};
 
     type Result<T> = io::Result<T>;
+
+    /// No Unix ids here: files are the user's by the per-user directory's ACLs.
+    pub(crate) fn effective_ids() -> (u32, u32) {
+        (0, 0)
+    }
 
     /// A directory of the store, by path.
     #[derive(Debug)]

@@ -32,7 +32,9 @@
 //! pair into an existing container (`CryptImportKey`, an update), deleting a container
 //! (`CRYPT_DELETEKEYSET`), creating the first container of a store that does not exist yet (the
 //! root, the key set directory, `name-key`), and the store's first `machine-guid`
-//! (`PP_UNIQUE_CONTAINER`).
+//! (`PP_UNIQUE_CONTAINER`). The provider defaults and `PP_KEYSET_SEC_DESCR` write paths, whose
+//! store calls are crate-internal, are proved the same way by the crate's unit tests
+//! (`store::fault_tests`).
 //!
 //! Real failures too, without the wrapper: a key set directory made read-only with `chmod 0500`
 //! (run as an unprivileged user through `setpriv` when the suite runs as root, since root ignores
