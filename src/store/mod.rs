@@ -37,6 +37,9 @@
 //!   changes at once.
 //! * **Delete wins**: deleting a container that another context has open succeeds, as on
 //!   Windows; that context still releases cleanly and can never bring the container back.
+//! * **Failures are clean**: a full disk, a read-only file system, a permission or an I/O
+//!   error at any step of a write gives `NTE_FAIL` or `ERROR_ACCESS_DENIED` and leaves the
+//!   previous container whole and readable (see [Failures](#failures)).
 //!
 //! # Private keys on disk
 //!
@@ -55,9 +58,9 @@
 //! * an ancestor directory of the root that is writable by others without the sticky bit (a
 //!   sticky directory such as `/tmp` is accepted): whoever can write it can replace the root
 //!   with a directory of their own;
-//! * a container, lock, `machine-guid` or `name-key` file that is not a regular file, is not
-//!   owned by the user, or has any group or other permission bit: such a file may hold someone
-//!   else's keys, or have leaked its own.
+//! * a container, lock, `machine-guid`, `name-key` or `defaults` file that is not a regular
+//!   file, is not owned by the user, or has any group or other permission bit: such a file may
+//!   hold someone else's keys, or have leaked its own.
 //!
 //! Symbolic links are never followed: a link planted where a directory or file of the store
 //! should be is refused, not used to read or write elsewhere. A container file that is larger
@@ -71,6 +74,37 @@
 //! On Windows the files get the permissions they inherit from the root's directory
 //! (`%APPDATA%` is private to its user by default); the Unix ownership and mode checks do not
 //! apply.
+//!
+//! # Failures
+//!
+//! A file store's file operations can fail: a full disk, a read-only file system, a permission
+//! error, an I/O error. The store returns every failure (it never goes on as if a step had
+//! worked) as [`Error::Io`] with the operating system's error inside:
+//!
+//! * `ERROR_ACCESS_DENIED` for a permission error (`EACCES`, `EPERM`) and for a read-only file
+//!   system (`EROFS`, wrapped in a permission error whose inner error is the original);
+//! * `NTE_FAIL` for anything else: a full disk or quota (`ENOSPC`, `EDQUOT`), an I/O error
+//!   (`EIO`). Windows has `ERROR_DISK_FULL`, but its providers report a failed write of key
+//!   storage as `NTE_FAIL`, which is what ported code checks for.
+//!
+//! A write (creating a container, storing a key pair into it, deleting it, setting its access,
+//! saving a provider default, and creating the store's root, `name-key` and `machine-guid` on
+//! first use) is a fixed sequence of steps, and each step's failure leaves the store like this:
+//!
+//! * **Before the commit point** (the rename of the new version over the old, the removal of a
+//!   deleted container's file, the link of a new `name-key` or `machine-guid`): the container
+//!   (or file) is exactly as it was, readable by any store, and the temporary file is removed.
+//!   A create that failed once it held the new container's lock removes that lock file too (a
+//!   failure while taking the lock can leave it, empty, as a writer that waited would).
+//! * **After the commit point** (the directory's fsync, the removal of a deleted container's
+//!   lock file, the removal of a linked temporary file): the new version is in place, whole;
+//!   the error says that its durability (or the cleanup) is not confirmed.
+//! * When removing a temporary file is itself what fails, that file stays, as after a crash at
+//!   that point: a container's fixed `.<id>.tmp` is removed by its next write or its delete;
+//!   a `name-key` or `machine-guid` one is a private copy of a file that is already in place.
+//!
+//! The test suite proves this for every step of every write path and every kind of failure,
+//! with a [`StoreIo`] that fails the n-th operation ([`KeyStore::at_with_io`]).
 //!
 //! # The environment
 //!
@@ -90,9 +124,12 @@
 //!   `ERROR_ENVVAR_NOT_FOUND`: neither a root that moves with the working directory nor a
 //!   fall-back to the next variable.
 
-mod defaults_tmp;
+mod defaults;
+#[cfg(test)]
+mod fault_tests;
 mod file;
 pub(crate) mod format;
+mod io;
 mod sys;
 
 use std::collections::HashMap;
@@ -103,9 +140,14 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-pub(crate) use defaults_tmp::{ContainerAccess, DefaultsStamp};
-use file::FileStore;
+use defaults::Defaults;
+use file::{FileStore, Io};
 pub(crate) use format::Record;
+/// A container file's owner, group and mode, as [`KeyStore::container_access`] reports them.
+pub(crate) use io::FileAccess as ContainerAccess;
+/// The identity of a key set's defaults file, as [`KeyStore::defaults_stamp`] reports it.
+pub(crate) use io::FileStamp as DefaultsStamp;
+pub use io::{FileAccess, FileRead, FileStamp, OsStoreIo, StoreDir, StoreIo, StoreLock};
 
 /// Which namespace of a store a container lives in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -154,15 +196,33 @@ enum Backend {
 
 struct MemoryStore {
     guid: String,
-    containers: Mutex<HashMap<(KeySet, String), Record>>,
+    state: Mutex<MemoryState>,
+}
+
+/// Everything a memory store keeps, under one lock.
+#[derive(Default)]
+struct MemoryState {
+    /// Each container with the owner, group and mode it reports.
+    containers: HashMap<(KeySet, String), (Record, FileAccess)>,
+    /// Saved provider defaults by key set, with the version number their stamp reports.
+    defaults: HashMap<KeySet, (u64, Defaults)>,
+    /// The last version number given to a change of defaults.
+    versions: u64,
 }
 
 impl fmt::Debug for KeyStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("KeyStore");
         match &*self.backend {
-            Backend::File(store) => out.field("root", &store.root()),
-            Backend::Memory(_) => out.field("root", &"<memory>"),
+            Backend::File(store) => {
+                out.field("root", &store.root());
+                if store.has_custom_io() {
+                    out.field("io", &"custom");
+                }
+            }
+            Backend::Memory(_) => {
+                out.field("root", &"<memory>");
+            }
         };
         out.field("lock_timeout", &self.lock_timeout).finish()
     }
@@ -179,7 +239,19 @@ const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 impl KeyStore {
     /// A file store rooted at `root`. Nothing is created on disk until a container is written.
     pub fn at(root: impl Into<PathBuf>) -> Self {
-        Self::with_backend(Backend::File(FileStore::new(root.into())))
+        Self::with_backend(Backend::File(FileStore::new(root.into(), Io::Os)))
+    }
+
+    /// A file store rooted at `root` that does its file operations through `io` instead of
+    /// calling the operating system directly ([`KeyStore::at`] is this with [`OsStoreIo`]).
+    ///
+    /// For test suites that inject faults (a full disk, a read-only file system, a permission
+    /// or I/O error at any step of a write) and for programs that trace or veto the store's
+    /// writes; `io` wraps [`OsStoreIo`], which keeps every check of the
+    /// [file store's guarantees](self#guarantees-of-the-file-store). How a failure of `io`
+    /// reaches the caller, and what it leaves on disk, is in [Failures](self#failures).
+    pub fn at_with_io(root: impl Into<PathBuf>, io: Arc<dyn StoreIo>) -> Self {
+        Self::with_backend(Backend::File(FileStore::new(root.into(), Io::Custom(io))))
     }
 
     /// A store in this process's memory: containers live as long as a clone of the store does.
@@ -193,7 +265,7 @@ impl KeyStore {
     pub fn in_memory() -> Result<Self> {
         Ok(Self::with_backend(Backend::Memory(MemoryStore {
             guid: new_guid()?,
-            containers: Mutex::new(HashMap::new()),
+            state: Mutex::new(MemoryState::default()),
         })))
     }
 
@@ -276,8 +348,9 @@ impl KeyStore {
         match &*self.backend {
             Backend::File(store) => store.list(keyset),
             Backend::Memory(mem) => {
-                let map = mem.lock();
-                let mut names: Vec<String> = map
+                let state = mem.lock();
+                let mut names: Vec<String> = state
+                    .containers
                     .keys()
                     .filter(|(set, _)| *set == keyset)
                     .map(|(_, name)| name.clone())
@@ -306,17 +379,28 @@ impl KeyStore {
                     return Err(Error::Exists);
                 }
                 let held = store.lock(keyset, name, self.lock_timeout)?;
-                if held.exists()? {
-                    return Err(Error::Exists);
+                let created = held.exists().and_then(|exists| {
+                    if exists {
+                        Err(Error::Exists)
+                    } else {
+                        held.store(&record)
+                    }
+                });
+                if let Err(err) = created {
+                    // A create that failed leaves no lock file behind either.
+                    held.abandon();
+                    return Err(err);
                 }
-                held.store(&record)?;
             }
             Backend::Memory(mem) => {
-                let mut map = mem.lock();
-                if map.contains_key(&(keyset, name.to_owned())) {
+                let mut state = mem.lock();
+                let key = (keyset, name.to_owned());
+                if state.containers.contains_key(&key) {
                     return Err(Error::Exists);
                 }
-                map.insert((keyset, name.to_owned()), record.clone());
+                state
+                    .containers
+                    .insert(key, (record.clone(), default_access()));
             }
         }
         Ok(record)
@@ -326,7 +410,11 @@ impl KeyStore {
     pub(crate) fn load(&self, keyset: KeySet, name: &str) -> Result<Record> {
         let record = match &*self.backend {
             Backend::File(store) => store.load(keyset, name)?,
-            Backend::Memory(mem) => mem.lock().get(&(keyset, name.to_owned())).cloned(),
+            Backend::Memory(mem) => mem
+                .lock()
+                .containers
+                .get(&(keyset, name.to_owned()))
+                .map(|(record, _)| record.clone()),
         };
         record.ok_or(Error::BadKeyset)
     }
@@ -359,9 +447,9 @@ impl KeyStore {
                 held.store(&record)
             }
             Backend::Memory(mem) => {
-                let mut map = mem.lock();
-                match map.get_mut(&(keyset, name.to_owned())) {
-                    Some(record) if record.id == id => {
+                let mut state = mem.lock();
+                match state.containers.get_mut(&(keyset, name.to_owned())) {
+                    Some((record, _)) if record.id == id => {
                         change(record);
                         Ok(())
                     }
@@ -381,7 +469,11 @@ impl KeyStore {
                 }
                 store.lock(keyset, name, self.lock_timeout)?.remove()?
             }
-            Backend::Memory(mem) => mem.lock().remove(&(keyset, name.to_owned())).is_some(),
+            Backend::Memory(mem) => mem
+                .lock()
+                .containers
+                .remove(&(keyset, name.to_owned()))
+                .is_some(),
         };
         if removed {
             Ok(())
@@ -399,11 +491,208 @@ impl KeyStore {
     }
 }
 
+/// For the provider registry (`CryptSetProviderEx`, `CryptGetDefaultProvider`) and
+/// `PP_KEYSET_SEC_DESCR`.
+impl KeyStore {
+    /// The default providers saved in a key set (`CryptSetProviderEx`'s registry values):
+    /// provider type and provider name, sorted by type; empty when none are saved.
+    ///
+    /// A file store keeps them in the key set directory's `defaults` file (see `defaults` for
+    /// the format), a memory store in memory.
+    ///
+    /// # Errors
+    ///
+    /// `NTE_PROV_TYPE_ENTRY_BAD` when the defaults file is damaged (it is left as it is, and
+    /// [`set_provider_default`](Self::set_provider_default) refuses to write over it);
+    /// `ERROR_ACCESS_DENIED` or `NTE_FAIL` when it or its directories cannot be read (see
+    /// [Failures](self#failures)).
+    pub(crate) fn provider_defaults(&self, keyset: KeySet) -> Result<Vec<(u32, String)>> {
+        let saved = match &*self.backend {
+            Backend::File(store) => store.defaults(keyset)?,
+            Backend::Memory(mem) => mem
+                .lock()
+                .defaults
+                .get(&keyset)
+                .map(|(_, saved)| saved.clone())
+                .unwrap_or_default(),
+        };
+        Ok(saved.into_iter().collect())
+    }
+
+    /// Saves (`Some`) or removes (`None`) the default provider of `prov_type` in a key set.
+    ///
+    /// A file store reads, changes and writes back the key set's `defaults` file under its lock
+    /// file (`defaults.lock`, waiting at most the [lock timeout](Self::with_lock_timeout)), with
+    /// the same atomic write as a container's (temporary file, fsync, rename, fsync of the
+    /// directory) and the same ownership and mode checks. Removing an entry that is not saved
+    /// changes nothing and creates nothing; the name may be empty.
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_BAD_PROV_TYPE`: `prov_type` is outside 1..=999.
+    /// * `ERROR_INVALID_PARAMETER`: the name is longer than 255 characters or holds a NUL.
+    /// * `NTE_PROV_TYPE_ENTRY_BAD`: the defaults file is damaged; it is not overwritten.
+    /// * `ERROR_BUSY`: another writer holds the lock for longer than the lock timeout.
+    /// * `ERROR_ACCESS_DENIED`, `NTE_FAIL`: the file system failed (see
+    ///   [Failures](self#failures)); the saved defaults are as they were.
+    pub(crate) fn set_provider_default(
+        &self,
+        keyset: KeySet,
+        prov_type: u32,
+        name: Option<&str>,
+    ) -> Result<()> {
+        defaults::validate(prov_type, name)?;
+        match &*self.backend {
+            Backend::File(store) => store.set_default(keyset, prov_type, name, self.lock_timeout),
+            Backend::Memory(mem) => {
+                let mut state = mem.lock();
+                let state = &mut *state;
+                if name.is_none() && !state.defaults.contains_key(&keyset) {
+                    return Ok(());
+                }
+                let (version, saved) = state.defaults.entry(keyset).or_default();
+                let changed = match name {
+                    Some(name) => saved.insert(prov_type, name.to_owned()).as_deref() != Some(name),
+                    None => saved.remove(&prov_type).is_some(),
+                };
+                if changed {
+                    state.versions += 1;
+                    *version = state.versions;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A cheap identity of a key set's saved defaults, to tell whether
+    /// [`provider_defaults`](Self::provider_defaults) would now give something else without
+    /// reading them: `None` while nothing was ever saved, and a stamp that changes with every
+    /// write. For a file store, the defaults file's device, inode, size and times (one
+    /// `fstatat` after the directories are opened, no read).
+    ///
+    /// # Errors
+    ///
+    /// `ERROR_ACCESS_DENIED` when the defaults file is not a regular file or a directory is
+    /// refused, `NTE_FAIL` when the file system fails.
+    pub(crate) fn defaults_stamp(&self, keyset: KeySet) -> Result<Option<DefaultsStamp>> {
+        match &*self.backend {
+            Backend::File(store) => store.defaults_stamp(keyset),
+            Backend::Memory(mem) => Ok(mem
+                .lock()
+                .defaults
+                .get(&keyset)
+                .map(|(version, _)| FileStamp::generation(*version))),
+        }
+    }
+
+    /// The owner, group and permission bits of a container's file (`PP_KEYSET_SEC_DESCR`).
+    ///
+    /// On Unix, the file's `st_uid`, `st_gid` and `st_mode & 0o7777`; elsewhere uid and gid 0
+    /// and mode 0o600 (0o400 for a read-only file), since the files carry Windows ACLs instead.
+    /// A memory store reports what was last set, at first this process's effective user and
+    /// group and 0o600.
+    ///
+    /// # Errors
+    ///
+    /// `NTE_BAD_KEYSET` when the container does not exist; `ERROR_ACCESS_DENIED` or `NTE_FAIL`
+    /// when the file system refuses or fails.
+    pub(crate) fn container_access(&self, keyset: KeySet, name: &str) -> Result<ContainerAccess> {
+        let access = match &*self.backend {
+            Backend::File(store) => store.access(keyset, name)?,
+            Backend::Memory(mem) => mem
+                .lock()
+                .containers
+                .get(&(keyset, name.to_owned()))
+                .map(|(_, access)| *access),
+        };
+        access.ok_or(Error::BadKeyset)
+    }
+
+    /// Gives a container's file and its lock file the owner, group and permission bits of
+    /// `access` (`fchown`, `fchmod`), under the container's lock. The container keeps them
+    /// when it is written again: each new version gets the group and mode of the one it
+    /// replaces.
+    ///
+    /// Only what the store itself accepts can be set: the owner must be this process's
+    /// effective user and the mode 0o600 or 0o700, since the store refuses any file of another
+    /// owner or with a group or other permission bit (see
+    /// [Private keys on disk](self#private-keys-on-disk)), and needs to read and write its
+    /// own. The group is free (it grants nothing without group bits), within what the system
+    /// allows. Elsewhere than on Unix, uid and gid must be 0.
+    ///
+    /// # Errors
+    ///
+    /// * `ERROR_INVALID_PARAMETER`: another owner, a gid of `u32::MAX`, or a mode the store
+    ///   would refuse (checked first: nothing is changed).
+    /// * `NTE_BAD_KEYSET`: the container does not exist.
+    /// * `ERROR_ACCESS_DENIED`: the system refused the change (`EPERM`: a group the user is
+    ///   not a member of), or another [Failure](self#failures) of that kind; the container's
+    ///   file keeps its previous access.
+    /// * `ERROR_CALL_NOT_IMPLEMENTED`: a gid other than 0, elsewhere than on Unix.
+    /// * `ERROR_BUSY`, `NTE_FAIL`: as for any container write.
+    pub(crate) fn set_container_access(
+        &self,
+        keyset: KeySet,
+        name: &str,
+        access: &ContainerAccess,
+    ) -> Result<()> {
+        check_access(access)?;
+        match &*self.backend {
+            Backend::File(store) => {
+                // A missing container gets no lock file (nor directories).
+                if !store.exists(keyset, name)? {
+                    return Err(Error::BadKeyset);
+                }
+                let held = store.lock(keyset, name, self.lock_timeout)?;
+                if held.set_access(access)? {
+                    Ok(())
+                } else {
+                    // Deleted between the check and the lock: leave no lock file behind.
+                    held.remove()?;
+                    Err(Error::BadKeyset)
+                }
+            }
+            Backend::Memory(mem) => match mem.lock().containers.get_mut(&(keyset, name.to_owned()))
+            {
+                Some((_, current)) => {
+                    *current = *access;
+                    Ok(())
+                }
+                None => Err(Error::BadKeyset),
+            },
+        }
+    }
+}
+
+/// What a container gets when it is created: this process's effective user and group, 0o600.
+fn default_access() -> FileAccess {
+    let (uid, gid) = sys::effective_ids();
+    FileAccess {
+        uid,
+        gid,
+        mode: 0o600,
+    }
+}
+
+/// Refuses an access the store would refuse to use (see
+/// [`KeyStore::set_container_access`]).
+fn check_access(access: &FileAccess) -> Result<()> {
+    let (uid, _) = sys::effective_ids();
+    let mode_ok = access.mode & !0o700 == 0 && access.mode & 0o600 == 0o600;
+    if access.uid != uid || access.gid == u32::MAX || !mode_ok {
+        return Err(Error::InvalidParameter);
+    }
+    if cfg!(not(unix)) && access.gid != 0 {
+        return Err(Error::CallNotImplemented);
+    }
+    Ok(())
+}
+
 impl MemoryStore {
-    fn lock(&self) -> MutexGuard<'_, HashMap<(KeySet, String), Record>> {
+    fn lock(&self) -> MutexGuard<'_, MemoryState> {
         // A panic while holding this lock cannot leave a half-written record: every change is a
-        // single insert, remove or closure over one record.
-        self.containers.lock().unwrap_or_else(|e| e.into_inner())
+        // single insert, remove or closure over one record or one map of defaults.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

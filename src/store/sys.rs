@@ -5,51 +5,45 @@
 //! handle (`fstat`), not the path: a directory or file swapped after the check changes nothing.
 //! Reads are non-blocking and bounded. Elsewhere the same operations use paths (Windows has
 //! neither symbolic-link races of this kind nor Unix modes; its per-user directories carry ACLs).
+//!
+//! These are the operations of [`OsStoreIo`](super::OsStoreIo), the default
+//! [`StoreIo`](super::StoreIo); errors are plain [`io::Error`]s, which the store turns into its
+//! codes.
 
+use std::io;
 use std::path::Path;
-
-use zeroize::Zeroizing;
-
-use crate::error::Error;
 
 /// The store's answer to something it would not have created: `ERROR_ACCESS_DENIED`, with the
 /// path and the problem in the message.
-pub(crate) fn refused(path: &Path, problem: &str) -> Error {
-    Error::Io(std::io::Error::new(
-        std::io::ErrorKind::PermissionDenied,
+pub(crate) fn refused(path: &Path, problem: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
         format!("{}: {problem}; refused", path.display()),
-    ))
+    )
 }
 
 #[cfg(unix)]
-pub(crate) use unix::Dir;
+pub(crate) use unix::{Dir, effective_ids};
 
 #[cfg(not(unix))]
-pub(crate) use portable::Dir;
-
-/// What a file read finds.
-pub(crate) enum Read {
-    /// No file of that name.
-    Missing,
-    /// A regular file larger than the caller's limit: never read.
-    TooLarge,
-    /// The file's bytes.
-    Bytes(Zeroizing<Vec<u8>>),
-}
+pub(crate) use portable::{Dir, effective_ids};
 
 #[cfg(unix)]
 mod unix {
     use std::fs::File;
-    use std::io::{Read as _, Write as _};
+    use std::io::{self, Read as _, Write as _};
     use std::os::fd::{AsFd, OwnedFd};
     use std::path::{Path, PathBuf};
 
     use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, Stat};
     use rustix::io::Errno;
+    use rustix::process::{Gid, Uid};
     use zeroize::Zeroizing;
 
-    use super::{Read, refused};
-    use crate::error::Result;
+    use super::refused;
+    use crate::store::io::{FileAccess, FileRead as Read, FileStamp};
+
+    type Result<T> = io::Result<T>;
 
     /// Directories are created owner-only; files too.
     const DIR_MODE: u32 = 0o700;
@@ -73,9 +67,17 @@ mod unix {
         rustix::process::geteuid().as_raw()
     }
 
-    fn io(err: Errno) -> crate::error::Error {
-        std::io::Error::from(err).into()
+    /// This process's effective user and group ids: the owner and group of what it creates.
+    pub(crate) fn effective_ids() -> (u32, u32) {
+        (euid(), rustix::process::getegid().as_raw())
     }
+
+    fn io(err: Errno) -> io::Error {
+        io::Error::from(err)
+    }
+
+    /// The permission bits of a mode (with setuid, setgid and sticky).
+    const PERMISSION_BITS: u32 = 0o7777;
 
     /// Refuses what this process's effective user does not own.
     fn check_owner(path: &Path, st: &Stat) -> Result<()> {
@@ -202,6 +204,11 @@ mod unix {
             Ok(Some(Dir { fd, path }))
         }
 
+        /// This directory's path, as it was opened.
+        pub(crate) fn path(&self) -> &Path {
+            &self.path
+        }
+
         /// The path of `name` in this directory, for messages and callers that show it.
         pub(crate) fn child(&self, name: &str) -> PathBuf {
             self.path.join(name)
@@ -235,11 +242,84 @@ mod unix {
 
         /// Whether anything (of any type) is at `name`, without following a link.
         pub(crate) fn exists(&self, name: &str) -> Result<bool> {
+            Ok(self.stat(name)?.is_some())
+        }
+
+        /// What is at `name` (one `fstatat`, not following a link); `None` when nothing is.
+        fn stat(&self, name: &str) -> Result<Option<Stat>> {
             match rfs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(_) => Ok(true),
-                Err(Errno::NOENT) => Ok(false),
+                Ok(st) => Ok(Some(st)),
+                Err(Errno::NOENT) => Ok(None),
                 Err(err) => Err(io(err)),
             }
+        }
+
+        /// The identity of the regular file at `name` (one `fstatat`, no open, no read);
+        /// `None` when there is none. Anything else there is refused.
+        pub(crate) fn stamp(&self, name: &str) -> Result<Option<FileStamp>> {
+            let Some(st) = self.stat(name)? else {
+                return Ok(None);
+            };
+            if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
+                return Err(refused(&self.child(name), "not a regular file"));
+            }
+            Ok(Some(FileStamp::new([
+                wide(st.st_dev),
+                wide(st.st_ino),
+                wide(st.st_size),
+                wide(st.st_mtime),
+                wide(st.st_mtime_nsec),
+                wide(st.st_ctime),
+                wide(st.st_ctime_nsec),
+            ])))
+        }
+
+        /// The owner, group and permission bits of the regular file at `name` (one
+        /// `fstatat`); `None` when there is none. Anything else there is refused.
+        pub(crate) fn access(&self, name: &str) -> Result<Option<FileAccess>> {
+            let Some(st) = self.stat(name)? else {
+                return Ok(None);
+            };
+            if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
+                return Err(refused(&self.child(name), "not a regular file"));
+            }
+            Ok(Some(FileAccess {
+                uid: st.st_uid,
+                gid: st.st_gid,
+                mode: st.st_mode & PERMISSION_BITS,
+            }))
+        }
+
+        /// Gives the regular file `name` (one of the user's own, never through a link) the
+        /// owner, group and permission bits of `access`, changing only what differs (`fchown`,
+        /// `fchmod` on the open file); `false` when there is no such file.
+        pub(crate) fn set_access(&self, name: &str, access: &FileAccess) -> Result<bool> {
+            // `-1` means "unchanged" to chown: never a value to set.
+            if access.uid == u32::MAX || access.gid == u32::MAX {
+                return Err(io::Error::from(io::ErrorKind::InvalidInput));
+            }
+            let path = self.child(name);
+            let flags = base() | OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK;
+            let fd = match rfs::openat(&self.fd, name, flags, Mode::empty()) {
+                Ok(fd) => fd,
+                Err(Errno::NOENT) => return Ok(false),
+                Err(err) => return Err(open_error(&path, err)),
+            };
+            let st = rfs::fstat(&fd).map_err(io)?;
+            if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
+                return Err(refused(&path, "not a regular file"));
+            }
+            check_owner(&path, &st)?;
+            let uid = (st.st_uid != access.uid).then(|| Uid::from_raw(access.uid));
+            let gid = (st.st_gid != access.gid).then(|| Gid::from_raw(access.gid));
+            if uid.is_some() || gid.is_some() {
+                rfs::fchown(&fd, uid, gid).map_err(io)?;
+            }
+            // After the chown, which may clear setuid and setgid bits.
+            if st.st_mode & PERMISSION_BITS != access.mode & PERMISSION_BITS {
+                rfs::fchmod(&fd, Mode::from_raw_mode(access.mode & PERMISSION_BITS)).map_err(io)?;
+            }
+            Ok(true)
         }
 
         /// Creates `name` (which must not exist), owner-only, writes `bytes` and syncs them.
@@ -252,7 +332,7 @@ mod unix {
             if let Err(err) = file.write_all(bytes).and_then(|()| file.sync_all()) {
                 drop(file);
                 let _ = self.remove(name);
-                return Err(err.into());
+                return Err(err);
             }
             Ok(())
         }
@@ -322,8 +402,13 @@ mod unix {
         }
     }
 
+    /// A stat field, whatever its width and sign on this platform, as one wide integer.
+    fn wide(value: impl Into<i128>) -> i128 {
+        value.into()
+    }
+
     /// An open that found a link or something else it must not use.
-    fn open_error(path: &Path, err: Errno) -> crate::error::Error {
+    fn open_error(path: &Path, err: Errno) -> io::Error {
         match err {
             Errno::LOOP | Errno::MLINK => refused(path, "a symbolic link"),
             Errno::NOTDIR => refused(path, "not a directory"),
@@ -339,11 +424,19 @@ mod portable {
     use std::fs::{self, File, OpenOptions};
     use std::io::{self, Read as _, Write as _};
     use std::path::{Path, PathBuf};
+    use std::time::UNIX_EPOCH;
 
     use zeroize::Zeroizing;
 
-    use super::{Read, refused};
-    use crate::error::Result;
+    use super::refused;
+    use crate::store::io::{FileAccess, FileRead as Read, FileStamp};
+
+    type Result<T> = io::Result<T>;
+
+    /// No Unix ids here: files are the user's by the per-user directory's ACLs.
+    pub(crate) fn effective_ids() -> (u32, u32) {
+        (0, 0)
+    }
 
     /// A directory of the store, by path.
     #[derive(Debug)]
@@ -369,8 +462,12 @@ mod portable {
                     Ok(Some(Dir { path }))
                 }
                 Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
-                Err(err) => Err(err.into()),
+                Err(err) => Err(err),
             }
+        }
+
+        pub(crate) fn path(&self) -> &Path {
+            &self.path
         }
 
         pub(crate) fn child(&self, name: &str) -> PathBuf {
@@ -382,7 +479,7 @@ mod portable {
             let file = match File::open(&path) {
                 Ok(file) => file,
                 Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Read::Missing),
-                Err(err) => return Err(err.into()),
+                Err(err) => return Err(err),
             };
             let meta = file.metadata()?;
             if !meta.is_file() {
@@ -400,11 +497,79 @@ mod portable {
         }
 
         pub(crate) fn exists(&self, name: &str) -> Result<bool> {
+            Ok(self.metadata(name)?.is_some())
+        }
+
+        fn metadata(&self, name: &str) -> Result<Option<fs::Metadata>> {
             match fs::symlink_metadata(self.child(name)) {
-                Ok(_) => Ok(true),
-                Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
-                Err(err) => Err(err.into()),
+                Ok(meta) => Ok(Some(meta)),
+                Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+                Err(err) => Err(err),
             }
+        }
+
+        /// Size and modification time: no device and inode numbers here.
+        pub(crate) fn stamp(&self, name: &str) -> Result<Option<FileStamp>> {
+            let Some(meta) = self.metadata(name)? else {
+                return Ok(None);
+            };
+            if !meta.is_file() {
+                return Err(refused(&self.child(name), "not a regular file"));
+            }
+            let nanos = |time: io::Result<std::time::SystemTime>| {
+                time.ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
+            };
+            Ok(Some(FileStamp::new([
+                0,
+                0,
+                i128::from(meta.len()),
+                nanos(meta.modified()),
+                0,
+                nanos(meta.created()),
+                0,
+            ])))
+        }
+
+        /// No Unix owner here: uid and gid 0, mode 0600 (0400 for a read-only file).
+        pub(crate) fn access(&self, name: &str) -> Result<Option<FileAccess>> {
+            let Some(meta) = self.metadata(name)? else {
+                return Ok(None);
+            };
+            if !meta.is_file() {
+                return Err(refused(&self.child(name), "not a regular file"));
+            }
+            let mode = if meta.permissions().readonly() {
+                0o400
+            } else {
+                0o600
+            };
+            Ok(Some(FileAccess {
+                uid: 0,
+                gid: 0,
+                mode,
+            }))
+        }
+
+        /// Only the owner's write bit means something here (the read-only attribute).
+        pub(crate) fn set_access(&self, name: &str, access: &FileAccess) -> Result<bool> {
+            let Some(meta) = self.metadata(name)? else {
+                return Ok(false);
+            };
+            if !meta.is_file() {
+                return Err(refused(&self.child(name), "not a regular file"));
+            }
+            if access.uid != 0 || access.gid != 0 {
+                return Err(io::Error::from(io::ErrorKind::Unsupported));
+            }
+            let readonly = access.mode & 0o200 == 0;
+            if meta.permissions().readonly() != readonly {
+                let mut permissions = meta.permissions();
+                permissions.set_readonly(readonly);
+                fs::set_permissions(self.child(name), permissions)?;
+            }
+            Ok(true)
         }
 
         pub(crate) fn write_new(&self, name: &str, bytes: &[u8]) -> Result<()> {
@@ -416,20 +581,20 @@ mod portable {
             if let Err(err) = file.write_all(bytes).and_then(|()| file.sync_all()) {
                 drop(file);
                 let _ = fs::remove_file(&path);
-                return Err(err.into());
+                return Err(err);
             }
             Ok(())
         }
 
         pub(crate) fn rename(&self, from: &str, to: &str) -> Result<()> {
-            Ok(fs::rename(self.child(from), self.child(to))?)
+            fs::rename(self.child(from), self.child(to))
         }
 
         pub(crate) fn link_new(&self, from: &str, to: &str) -> Result<bool> {
             match fs::hard_link(self.child(from), self.child(to)) {
                 Ok(()) => Ok(true),
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-                Err(err) => Err(err.into()),
+                Err(err) => Err(err),
             }
         }
 
@@ -437,7 +602,7 @@ mod portable {
             match fs::remove_file(self.child(name)) {
                 Ok(()) => Ok(true),
                 Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
-                Err(err) => Err(err.into()),
+                Err(err) => Err(err),
             }
         }
 
@@ -447,12 +612,12 @@ mod portable {
         }
 
         pub(crate) fn open_lock(&self, name: &str) -> Result<File> {
-            Ok(OpenOptions::new()
+            OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create(true)
                 .truncate(false)
-                .open(self.child(name))?)
+                .open(self.child(name))
         }
 
         /// Lock files are never removed here (an open file cannot be), so the file at the path
