@@ -126,9 +126,10 @@ open_newtype! {
     /// A provider type (`dwProvType`, the `PROV_*` constants).
     ///
     /// This crate implements [`RSA_FULL`](Self::RSA_FULL) (the Base, Strong and Enhanced
-    /// providers) and [`RSA_AES`](Self::RSA_AES) (the Enhanced RSA and AES provider). Other valid
-    /// types (1..=999) are answered with `NTE_PROV_TYPE_NOT_DEF`, as on a Windows machine without
-    /// such a provider installed; values outside 1..=999 with `NTE_BAD_PROV_TYPE`.
+    /// providers), [`RSA_AES`](Self::RSA_AES) (the Enhanced RSA and AES provider) and
+    /// [`RSA_SCHANNEL`](Self::RSA_SCHANNEL) (the RSA SChannel provider). Other valid types
+    /// (1..=999) are answered with `NTE_PROV_TYPE_NOT_DEF`, as on a Windows machine without such
+    /// a provider installed; values outside 1..=999 with `NTE_BAD_PROV_TYPE`.
     ///
     /// ```
     /// use cryptoapi::ProviderType;
@@ -249,6 +250,9 @@ pub(crate) enum Personality {
     Enhanced,
     /// Microsoft Enhanced RSA and AES Cryptographic Provider.
     Aes,
+    /// Microsoft RSA SChannel Cryptographic Provider: the Enhanced lengths without AES, MD2 and
+    /// MD4, plus SSL 3.0 / TLS 1.0 master keys and the SChannel hashes.
+    Schannel,
 }
 
 impl Personality {
@@ -273,7 +277,7 @@ const fn lengths(default: u32, min: u32, max: u32) -> Option<KeyLengths> {
 /// The session-key and key-pair length table of the Microsoft providers (catalogue §4.5.1), or
 /// `None` when the provider does not offer the algorithm as a key.
 pub(crate) fn key_lengths(personality: Personality, alg: AlgId) -> Option<KeyLengths> {
-    use Personality::{Aes, Base};
+    use Personality::{Aes, Base, Schannel};
     match (alg, personality) {
         (AlgId::RC2 | AlgId::RC4, Base) => lengths(40, 40, 56),
         (AlgId::RC2 | AlgId::RC4, _) => lengths(128, 40, 128),
@@ -287,6 +291,11 @@ pub(crate) fn key_lengths(personality: Personality, alg: AlgId) -> Option<KeyLen
         (AlgId::RSA_SIGN, Base) => lengths(512, 384, 16384),
         (AlgId::RSA_KEYX, Base) => lengths(512, 384, 1024),
         (AlgId::RSA_SIGN | AlgId::RSA_KEYX, _) => lengths(1024, 384, 16384),
+        // SChannel: RC2, RC4, DES, 3DES and RSA as on Enhanced (the rows above), no AES, the
+        // SSL 3.0 / TLS 1.0 masters (48 bytes exactly), and the MAC keys derived from them (a
+        // whole number of bytes, up to an HMAC block; Wine lists them as 0 / 0 / unlimited).
+        (AlgId::SSL3_MASTER | AlgId::TLS1_MASTER, Schannel) => lengths(384, 384, 384),
+        (AlgId::SCHANNEL_MAC_KEY, Schannel) => lengths(0, 8, 512),
         _ => None,
     }
 }
@@ -295,14 +304,10 @@ pub(crate) fn key_lengths(personality: Personality, alg: AlgId) -> Option<KeyLen
 #[inline]
 pub(crate) fn offers_hash(personality: Personality, alg: AlgId) -> bool {
     match alg {
-        AlgId::MD2
-        | AlgId::MD4
-        | AlgId::MD5
-        | AlgId::SHA1
-        | AlgId::SSL3_SHAMD5
-        | AlgId::MAC
-        | AlgId::HMAC => true,
+        AlgId::MD5 | AlgId::SHA1 | AlgId::SSL3_SHAMD5 | AlgId::MAC | AlgId::HMAC => true,
+        AlgId::MD2 | AlgId::MD4 => personality != Personality::Schannel,
         AlgId::SHA_256 | AlgId::SHA_384 | AlgId::SHA_512 => personality == Personality::Aes,
+        AlgId::SCHANNEL_MASTER_HASH | AlgId::TLS1PRF => personality == Personality::Schannel,
         _ => false,
     }
 }
@@ -345,6 +350,30 @@ mod tests {
             Some(1024)
         );
         assert_eq!(key_lengths(Aes, AlgId::AES), None);
+    }
+
+    #[test]
+    fn schannel_rows() {
+        use Personality::*;
+        assert_eq!(
+            key_lengths(Schannel, AlgId::RC2).map(|l| l.default),
+            Some(128)
+        );
+        assert_eq!(
+            key_lengths(Schannel, AlgId::TRIPLE_DES).map(|l| l.max),
+            Some(168)
+        );
+        assert_eq!(key_lengths(Schannel, AlgId::AES_128), None);
+        assert_eq!(
+            key_lengths(Schannel, AlgId::TLS1_MASTER).map(|l| (l.min, l.max)),
+            Some((384, 384))
+        );
+        assert_eq!(key_lengths(Enhanced, AlgId::SSL3_MASTER), None);
+        assert!(!offers_hash(Schannel, AlgId::MD2));
+        assert!(offers_hash(Schannel, AlgId::TLS1PRF));
+        assert!(offers_hash(Schannel, AlgId::SCHANNEL_MASTER_HASH));
+        assert!(!offers_hash(Aes, AlgId::TLS1PRF));
+        assert!(!offers_hash(Schannel, AlgId::SHA_256));
     }
 
     #[test]

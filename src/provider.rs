@@ -31,6 +31,9 @@ pub const MS_ENH_RSA_AES_PROV: &str = "Microsoft Enhanced RSA and AES Cryptograp
 /// `MS_ENH_RSA_AES_PROV_XP`: the Windows XP name of the AES provider.
 pub const MS_ENH_RSA_AES_PROV_XP: &str =
     "Microsoft Enhanced RSA and AES Cryptographic Provider (Prototype)";
+/// `MS_DEF_RSA_SCHANNEL_PROV`: the RSA SChannel provider, the default for `PROV_RSA_SCHANNEL`
+/// (SSL 3.0 and TLS 1.0 master keys, the TLS 1.0 PRF).
+pub const MS_DEF_RSA_SCHANNEL_PROV: &str = "Microsoft RSA SChannel Cryptographic Provider";
 
 /// One provider this crate implements.
 #[derive(Debug)]
@@ -41,7 +44,7 @@ pub(crate) struct Csp {
 }
 
 /// The providers, the default of each type first.
-static CSPS: [Csp; 5] = [
+static CSPS: [Csp; 6] = [
     Csp {
         name: MS_STRONG_PROV,
         prov_type: ProviderType::RSA_FULL,
@@ -66,6 +69,11 @@ static CSPS: [Csp; 5] = [
         name: MS_ENH_RSA_AES_PROV_XP,
         prov_type: ProviderType::RSA_AES,
         personality: Personality::Aes,
+    },
+    Csp {
+        name: MS_DEF_RSA_SCHANNEL_PROV,
+        prov_type: ProviderType::RSA_SCHANNEL,
+        personality: Personality::Schannel,
     },
 ];
 
@@ -368,7 +376,8 @@ impl Provider {
     ///   a setuid or setgid process) or, with `VERIFYCONTEXT`, no container.
     /// * `provider`: a provider name such as [`MS_ENHANCED_PROV`] (case-insensitive); `None` or
     ///   `""` selects the type's default ([`MS_STRONG_PROV`] for `PROV_RSA_FULL`,
-    ///   [`MS_ENH_RSA_AES_PROV`] for `PROV_RSA_AES`).
+    ///   [`MS_ENH_RSA_AES_PROV`] for `PROV_RSA_AES`, [`MS_DEF_RSA_SCHANNEL_PROV`] for
+    ///   `PROV_RSA_SCHANNEL`).
     /// * `flags`: `0` opens, `NEWKEYSET` creates, `VERIFYCONTEXT` (optionally with `NEWKEYSET`)
     ///   makes an ephemeral context; `MACHINE_KEYSET` selects the machine key set; `SILENT` is
     ///   accepted. To delete a container use [`Provider::delete_container`].
@@ -379,8 +388,8 @@ impl Provider {
     /// * `NTE_BAD_PROV_TYPE`: `prov_type` is outside 1..=999;
     /// * `NTE_KEYSET_NOT_DEF`: unknown provider name (Windows' code for it);
     /// * `NTE_PROV_TYPE_NO_MATCH`: the named provider has another type;
-    /// * `NTE_PROV_TYPE_NOT_DEF`: no provider of this type is implemented (only `PROV_RSA_FULL`
-    ///   and `PROV_RSA_AES` are);
+    /// * `NTE_PROV_TYPE_NOT_DEF`: no provider of this type is implemented (only `PROV_RSA_FULL`,
+    ///   `PROV_RSA_AES` and `PROV_RSA_SCHANNEL` are);
     /// * `NTE_BAD_FLAGS`: undefined flag bits, `DELETEKEYSET` (use
     ///   [`delete_container`](Provider::delete_container)), another contradictory combination,
     ///   or `VERIFYCONTEXT` with a container name;
@@ -852,6 +861,9 @@ mod tests {
         let p = Provider::verify_context(ProviderType::RSA_AES).unwrap();
         assert_eq!(p.name(), MS_ENH_RSA_AES_PROV);
         assert_eq!(p.prov_type(), ProviderType::RSA_AES);
+        let s = Provider::verify_context(ProviderType::RSA_SCHANNEL).unwrap();
+        assert_eq!(s.name(), MS_DEF_RSA_SCHANNEL_PROV);
+        assert_eq!(s.ctx.csp.personality, Personality::Schannel);
         assert!(p.is_verify_context());
         assert_eq!(p.container(), None);
     }
