@@ -133,9 +133,10 @@ open_newtype! {
     /// A provider type (`dwProvType`, the `PROV_*` constants).
     ///
     /// This crate implements [`RSA_FULL`](Self::RSA_FULL) (the Base, Strong and Enhanced
-    /// providers) and [`RSA_AES`](Self::RSA_AES) (the Enhanced RSA and AES provider). Other valid
-    /// types (1..=999) are answered with `NTE_PROV_TYPE_NOT_DEF`, as on a Windows machine without
-    /// such a provider installed; values outside 1..=999 with `NTE_BAD_PROV_TYPE`.
+    /// providers), [`RSA_AES`](Self::RSA_AES) (the Enhanced RSA and AES provider) and
+    /// [`RSA_SCHANNEL`](Self::RSA_SCHANNEL) (the RSA SChannel provider). Other valid types
+    /// (1..=999) are answered with `NTE_PROV_TYPE_NOT_DEF`, as on a Windows machine without such
+    /// a provider installed; values outside 1..=999 with `NTE_BAD_PROV_TYPE`.
     ///
     /// ```
     /// use cryptoapi::ProviderType;
@@ -257,7 +258,8 @@ pub(crate) enum Personality {
     Enhanced,
     /// Microsoft Enhanced RSA and AES Cryptographic Provider.
     Aes,
-    /// Microsoft RSA SChannel Cryptographic Provider.
+    /// Microsoft RSA SChannel Cryptographic Provider: the Enhanced lengths without AES, MD2 and
+    /// MD4, plus SSL 3.0 / TLS 1.0 master keys and the SChannel hashes.
     Schannel,
 }
 
@@ -356,6 +358,30 @@ mod tests {
             Some(1024)
         );
         assert_eq!(key_lengths(Aes, AlgId::AES), None);
+    }
+
+    #[test]
+    fn schannel_rows() {
+        use Personality::*;
+        assert_eq!(
+            key_lengths(Schannel, AlgId::RC2).map(|l| l.default),
+            Some(128)
+        );
+        assert_eq!(
+            key_lengths(Schannel, AlgId::TRIPLE_DES).map(|l| l.max),
+            Some(168)
+        );
+        assert_eq!(key_lengths(Schannel, AlgId::AES_128), None);
+        assert_eq!(
+            key_lengths(Schannel, AlgId::TLS1_MASTER).map(|l| (l.min, l.max)),
+            Some((384, 384))
+        );
+        assert_eq!(key_lengths(Enhanced, AlgId::SSL3_MASTER), None);
+        assert!(!offers_hash(Schannel, AlgId::MD2));
+        assert!(offers_hash(Schannel, AlgId::TLS1PRF));
+        assert!(offers_hash(Schannel, AlgId::SCHANNEL_MASTER_HASH));
+        assert!(!offers_hash(Aes, AlgId::TLS1PRF));
+        assert!(!offers_hash(Schannel, AlgId::SHA_256));
     }
 
     #[test]

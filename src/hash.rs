@@ -1,7 +1,9 @@
-//! Hash objects (`HCRYPTHASH`): plain hashes, HMAC, CBC-MAC and SSL3's MD5 ‖ SHA-1.
+//! Hash objects (`HCRYPTHASH`): plain hashes, HMAC, CBC-MAC, SSL3's MD5 ‖ SHA-1, and the SChannel
+//! provider's master hash and TLS 1.0 PRF.
 
 mod hmac;
 mod mac;
+pub(crate) mod prf;
 mod sign;
 
 use std::fmt;
@@ -11,11 +13,12 @@ use zeroize::Zeroizing;
 
 use crate::alg::{AlgId, offers_hash};
 use crate::error::{Error, Result};
-use crate::key::Key;
+use crate::key::{Key, MasterHash};
 use crate::provider::{ProvRef, Provider};
 use hmac::Hmac;
 pub use hmac::HmacInfo;
 use mac::Mac;
+use prf::Tls1Prf;
 pub use sign::{CRYPT_NOHASHOID, CRYPT_X931_FORMAT};
 
 /// `CRYPT_USERDATA`: the only flag `CryptHashData` accepts.
@@ -31,9 +34,11 @@ pub const HP_HASHSIZE: u32 = 0x4;
 /// `HP_HMAC_INFO`: an HMAC's inner hash and pads, for [`Hash::set_param`] (raw form:
 /// [`HmacInfo::to_bytes`]).
 pub const HP_HMAC_INFO: u32 = 0x5;
-/// `HP_TLS1PRF_LABEL`: the label of a `CALG_TLS1PRF` hash, for [`Hash::set_param`].
+/// `HP_TLS1PRF_LABEL`: the label of a `CALG_TLS1PRF` hash, for [`Hash::set_param`] (the
+/// `CRYPT_DATA_BLOB`'s contents); typed: [`Hash::set_tls1prf_label`].
 pub const HP_TLS1PRF_LABEL: u32 = 0x6;
-/// `HP_TLS1PRF_SEED`: the seed of a `CALG_TLS1PRF` hash, for [`Hash::set_param`].
+/// `HP_TLS1PRF_SEED`: the seed of a `CALG_TLS1PRF` hash, for [`Hash::set_param`] (the
+/// `CRYPT_DATA_BLOB`'s contents); typed: [`Hash::set_tls1prf_seed`].
 pub const HP_TLS1PRF_SEED: u32 = 0x7;
 /// Size of a `CALG_SSL3_SHAMD5` value: MD5 ‖ SHA-1.
 const SSL3_SHAMD5_LEN: usize = 36;
@@ -127,6 +132,10 @@ enum State {
     Mac(Box<Mac>),
     /// `CALG_SSL3_SHAMD5`: no state, its value is set.
     Ssl3,
+    /// `CALG_SCHANNEL_MASTER_HASH`: a master key's secret and randoms, to derive keys from.
+    Master(Box<MasterHash>),
+    /// `CALG_TLS1PRF`: a TLS 1.0 master secret, a label and a seed.
+    Prf(Box<Tls1Prf>),
     /// A plain hash whose state was consumed by finishing it; only its value remains.
     Finished,
 }
@@ -229,13 +238,45 @@ impl Provider {
     ///   the padded data under the key's IV, independent of the key's own chaining state (as on
     ///   Windows 8 and later).
     /// * `CALG_SSL3_SHAMD5` takes no data; its 36-byte value is set with [`Hash::set_value`].
+    /// * `CALG_SCHANNEL_MASTER_HASH` (the SChannel provider) takes an SSL 3.0 or TLS 1.0 master
+    ///   key whose randoms are set ([`Key::set_client_random`], [`Key::set_server_random`]).
+    ///   The first master hash of a key turns its pre-master secret into the master secret,
+    ///   for good; the hash copies the master secret, the randoms and the algorithms
+    ///   ([`Key::set_schannel_alg`]), and [`Provider::derive_key`] cuts the connection's keys
+    ///   from it (`CALG_SCHANNEL_ENC_KEY`, `CALG_SCHANNEL_MAC_KEY`). It takes no data and has
+    ///   no value.
+    /// * `CALG_TLS1PRF` (the SChannel provider) takes a TLS 1.0 master key that a master hash
+    ///   has made the master secret of; set its label and seed
+    ///   ([`Hash::set_tls1prf_label`], [`Hash::set_tls1prf_seed`]) and read as many bytes as
+    ///   needed with [`Hash::prf`].
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType};
+    /// let prov = Provider::verify_context(ProviderType::RSA_SCHANNEL)?;
+    /// let mut master = prov.gen_key(AlgId::TLS1_MASTER, KeyFlags::empty())?;
+    /// master.set_client_random(&[1; 32])?;
+    /// master.set_server_random(&[2; 32])?;
+    /// let _keys = prov.create_hash(AlgId::SCHANNEL_MASTER_HASH, Some(&master))?;
+    /// let mut prf = prov.create_hash(AlgId::TLS1PRF, Some(&master))?;
+    /// prf.set_tls1prf_label(b"client finished")?;
+    /// prf.set_tls1prf_seed(&[0x5a; 36])?; // MD5 ‖ SHA-1 of the handshake messages
+    /// assert_eq!(prf.prf(12)?.len(), 12); // the Finished message's verify_data
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
     /// * `NTE_BAD_ALGID`: the provider does not offer `alg` as a hash (SHA-2 on
-    ///   `PROV_RSA_FULL`, a cipher id, ...);
+    ///   `PROV_RSA_FULL`, MD2 and MD4 on the SChannel provider, the SChannel hashes elsewhere,
+    ///   a cipher id, ...);
     /// * `NTE_BAD_KEY`: `CALG_HMAC` or `CALG_MAC` without a key or with an RSA key, `CALG_MAC`
-    ///   with a stream key, or a key given for an unkeyed hash.
+    ///   with a stream key, a key given for an unkeyed hash, `CALG_SCHANNEL_MASTER_HASH`
+    ///   without an SSL 3.0 / TLS 1.0 master key, or `CALG_TLS1PRF` without a TLS 1.0 one;
+    /// * `ERROR_INVALID_PARAMETER`: `CALG_SCHANNEL_MASTER_HASH` on a master key whose client
+    ///   or server random is not set (Windows' answer);
+    /// * `NTE_BAD_KEY_STATE`: `CALG_TLS1PRF` on a master key no master hash has been made
+    ///   from yet (its secret is still the pre-master secret);
+    /// * `NTE_NO_MEMORY`: the master secret's buffer cannot be allocated.
     #[doc(alias = "CryptCreateHash")]
     #[inline]
     pub fn create_hash(&self, alg: AlgId, key: Option<&Key<'_>>) -> Result<Hash<'_>> {
@@ -246,9 +287,12 @@ impl Provider {
             return Err(Error::BadKey);
         }
         let state = match (alg, key) {
+            (AlgId::SCHANNEL_MASTER_HASH, Some(key)) => State::Master(Box::new(key.master_hash()?)),
+            (AlgId::TLS1PRF, Some(key)) => State::Prf(Box::new(key.tls1_prf()?)),
             (AlgId::HMAC, Some(key)) => State::Hmac(Box::new(Hmac::new(key.key_bytes()))),
             (AlgId::MAC, Some(key)) => State::Mac(Box::new(Mac::new(key)?)),
-            (AlgId::HMAC | AlgId::MAC, None) | (_, Some(_)) => return Err(Error::BadKey),
+            (AlgId::HMAC | AlgId::MAC | AlgId::SCHANNEL_MASTER_HASH | AlgId::TLS1PRF, None)
+            | (_, Some(_)) => return Err(Error::BadKey),
             (AlgId::SSL3_SHAMD5, None) => State::Ssl3,
             (_, None) => State::Digest(Digest::new(alg).ok_or(Error::BadAlgId)?),
         };
@@ -268,7 +312,8 @@ impl<'p> Hash<'p> {
     ///
     /// * `NTE_BAD_HASH_STATE`: the value has been read or set, or an HMAC has no
     ///   [`HmacInfo`] yet;
-    /// * `NTE_BAD_ALGID`: a `CALG_SSL3_SHAMD5` hash, which takes no data.
+    /// * `NTE_BAD_ALGID`: a `CALG_SSL3_SHAMD5`, `CALG_SCHANNEL_MASTER_HASH` or `CALG_TLS1PRF`
+    ///   hash, which take no data.
     #[doc(alias = "CryptHashData")]
     #[inline]
     pub fn hash_data(&mut self, data: &[u8]) -> Result<()> {
@@ -277,7 +322,7 @@ impl<'p> Hash<'p> {
             State::Digest(d) => d.update(data),
             State::Hmac(h) => h.update(data)?,
             State::Mac(m) => m.update(data)?,
-            State::Ssl3 => return Err(Error::BadAlgId),
+            State::Ssl3 | State::Master(_) | State::Prf(_) => return Err(Error::BadAlgId),
             State::Finished => return Err(Error::BadHashState),
         }
         Ok(())
@@ -303,8 +348,11 @@ impl<'p> Hash<'p> {
     ///
     /// # Errors
     ///
-    /// `NTE_BAD_HASH_STATE` for an HMAC without [`HmacInfo`], or a `CALG_SSL3_SHAMD5` hash whose
-    /// value was never set.
+    /// * `NTE_BAD_HASH_STATE`: an HMAC without [`HmacInfo`], a `CALG_SSL3_SHAMD5` hash whose
+    ///   value was never set, or a `CALG_SCHANNEL_MASTER_HASH` (its key block is only for
+    ///   [`Provider::derive_key`]);
+    /// * `NTE_BAD_LEN`: a `CALG_TLS1PRF` hash, whose output length must be given: use
+    ///   [`prf`](Hash::prf).
     #[doc(alias = "CryptGetHashParam", alias = "HP_HASHVAL")]
     #[inline]
     pub fn value(&mut self) -> Result<Vec<u8>> {
@@ -318,7 +366,8 @@ impl<'p> Hash<'p> {
             },
             State::Hmac(h) => h.finalize()?,
             State::Mac(m) => Value::new(&m.finalize()?)?,
-            State::Ssl3 | State::Finished => return Err(Error::BadHashState),
+            State::Prf(_) => return Err(Error::BadLen),
+            State::Ssl3 | State::Master(_) | State::Finished => return Err(Error::BadHashState),
         };
         Ok(self.value.insert(value).as_slice().to_vec())
     }
@@ -331,9 +380,14 @@ impl<'p> Hash<'p> {
     ///
     /// # Errors
     ///
-    /// `NTE_BAD_LEN` when `value` is shorter than [`size`](Hash::size) bytes.
+    /// * `NTE_BAD_LEN`: `value` is shorter than [`size`](Hash::size) bytes;
+    /// * `NTE_BAD_HASH_STATE`: a `CALG_SCHANNEL_MASTER_HASH` or `CALG_TLS1PRF` hash, which
+    ///   have no value of their own.
     #[doc(alias = "CryptSetHashParam", alias = "HP_HASHVAL")]
     pub fn set_value(&mut self, value: &[u8]) -> Result<()> {
+        if matches!(self.state, State::Master(_) | State::Prf(_)) {
+            return Err(Error::BadHashState);
+        }
         let value = value.get(..self.size()).ok_or(Error::BadLen)?;
         self.value = Some(Value::new(value)?);
         Ok(())
@@ -363,7 +417,9 @@ impl<'p> Hash<'p> {
 
     /// Hashes a session key's bytes (`CryptHashSessionKey`): the key bytes without salt, in
     /// reversed order (the big-endian view Windows uses) unless `flags` is
-    /// [`CRYPT_LITTLE_ENDIAN`].
+    /// [`CRYPT_LITTLE_ENDIAN`]. An SChannel master key gives its master secret once a master
+    /// hash has made it (its pre-master secret before), as the SSL 3.0 Finished and
+    /// CertificateVerify hashes need it.
     ///
     /// # Errors
     ///
@@ -413,12 +469,12 @@ impl<'p> Hash<'p> {
     /// |---|---|---|
     /// | [`HP_HASHVAL`] | at least [`size`](Hash::size) bytes; the first `size` are used | [`set_value`](Hash::set_value) |
     /// | [`HP_HMAC_INFO`] | `HMAC_INFO` in this crate's raw form ([`HmacInfo::to_bytes`]) | [`set_hmac_info`](Hash::set_hmac_info) |
-    /// | [`HP_TLS1PRF_LABEL`], [`HP_TLS1PRF_SEED`] | the `CRYPT_DATA_BLOB`'s contents | accepted and unused |
+    /// | [`HP_TLS1PRF_LABEL`], [`HP_TLS1PRF_SEED`] | the `CRYPT_DATA_BLOB`'s contents | [`set_tls1prf_label`](Hash::set_tls1prf_label), [`set_tls1prf_seed`](Hash::set_tls1prf_seed) |
     ///
     /// Windows' providers accept the TLS PRF label and seed on any hash and use them only in
-    /// a `CALG_TLS1PRF` hash, which only the SChannel provider makes; none of this crate's
-    /// providers does, so they are accepted and change nothing. Every other id (`HP_ALGID`
-    /// and `HP_HASHSIZE` are read-only) is answered `NTE_BAD_TYPE`.
+    /// a `CALG_TLS1PRF` hash, which only the SChannel provider makes: on other hashes they
+    /// are accepted and change nothing. Every other id (`HP_ALGID` and `HP_HASHSIZE` are
+    /// read-only) is answered `NTE_BAD_TYPE`.
     ///
     /// **Windows compatibility:** an empty `data` stands for a null `pbData`, which advapi32
     /// refuses with `ERROR_INVALID_PARAMETER`; only the blob ids take an empty `data`.
@@ -453,8 +509,98 @@ impl<'p> Hash<'p> {
         match id {
             HP_HASHVAL => self.set_value(data),
             HP_HMAC_INFO => self.set_hmac_info(&HmacInfo::from_bytes(data)?),
-            HP_TLS1PRF_LABEL | HP_TLS1PRF_SEED => Ok(()),
+            HP_TLS1PRF_LABEL => self.set_tls1prf_label(data),
+            HP_TLS1PRF_SEED => self.set_tls1prf_seed(data),
             _ => Err(Error::BadType),
+        }
+    }
+
+    /// Sets the label of a `CALG_TLS1PRF` hash (`CryptSetHashParam(HP_TLS1PRF_LABEL)`),
+    /// replacing the one set before: `"client finished"`, `"server finished"`, ... (without a
+    /// NUL, as TLS uses it). Any other hash accepts it and changes nothing, as Windows'
+    /// providers do.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType};
+    /// let prov = Provider::verify_context(ProviderType::RSA_SCHANNEL)?;
+    /// let mut master = prov.gen_key(AlgId::TLS1_MASTER, KeyFlags::empty())?;
+    /// master.set_client_random(&[1; 32])?;
+    /// master.set_server_random(&[2; 32])?;
+    /// drop(prov.create_hash(AlgId::SCHANNEL_MASTER_HASH, Some(&master))?);
+    /// let mut prf = prov.create_hash(AlgId::TLS1PRF, Some(&master))?;
+    /// prf.set_tls1prf_label(b"server finished")?;
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None in practice; the `Result` mirrors `CryptSetHashParam`.
+    #[doc(alias = "CryptSetHashParam", alias = "HP_TLS1PRF_LABEL")]
+    pub fn set_tls1prf_label(&mut self, label: &[u8]) -> Result<()> {
+        if let State::Prf(prf) = &mut self.state {
+            prf.set_label(label);
+        }
+        Ok(())
+    }
+
+    /// Sets the seed of a `CALG_TLS1PRF` hash (`CryptSetHashParam(HP_TLS1PRF_SEED)`),
+    /// replacing the one set before: for the Finished messages, `MD5(handshake) ‖
+    /// SHA-1(handshake)`. Any other hash accepts it and changes nothing, as Windows'
+    /// providers do.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType};
+    /// let prov = Provider::verify_context(ProviderType::RSA_SCHANNEL)?;
+    /// let mut md5 = prov.create_hash(AlgId::MD5, None)?;
+    /// md5.set_tls1prf_seed(&[0; 36])?; // accepted, unused
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None in practice; the `Result` mirrors `CryptSetHashParam`.
+    #[doc(alias = "CryptSetHashParam", alias = "HP_TLS1PRF_SEED")]
+    pub fn set_tls1prf_seed(&mut self, seed: &[u8]) -> Result<()> {
+        if let State::Prf(prf) = &mut self.state {
+            prf.set_seed(seed);
+        }
+        Ok(())
+    }
+
+    /// `len` bytes of the TLS 1.0 PRF (RFC 2246 §5) of a `CALG_TLS1PRF` hash:
+    /// `PRF(master secret, label, seed)`, as `CryptGetHashParam(HP_HASHVAL)` gives
+    /// `*pdwDataLen` of them. Any length, 0 included; a shorter output is a prefix of a longer
+    /// one. The hash is not finished: it can be read again, with the same or another label
+    /// and seed. The bytes come back in memory that is wiped on drop.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType};
+    /// let prov = Provider::verify_context(ProviderType::RSA_SCHANNEL)?;
+    /// let mut master = prov.gen_key(AlgId::TLS1_MASTER, KeyFlags::empty())?;
+    /// master.set_client_random(&[1; 32])?;
+    /// master.set_server_random(&[2; 32])?;
+    /// drop(prov.create_hash(AlgId::SCHANNEL_MASTER_HASH, Some(&master))?);
+    /// let mut prf = prov.create_hash(AlgId::TLS1PRF, Some(&master))?;
+    /// prf.set_tls1prf_label(b"client finished")?;
+    /// prf.set_tls1prf_seed(&[0x5a; 36])?;
+    /// let long = prf.prf(100)?;
+    /// assert_eq!(prf.prf(12)?[..], long[..12]);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_BAD_ALGID`: not a `CALG_TLS1PRF` hash;
+    /// * `NTE_NO_MEMORY`: `len` bytes cannot be allocated.
+    #[doc(
+        alias = "CryptGetHashParam",
+        alias = "HP_HASHVAL",
+        alias = "CALG_TLS1PRF"
+    )]
+    pub fn prf(&self, len: usize) -> Result<Zeroizing<Vec<u8>>> {
+        match &self.state {
+            State::Prf(prf) => prf.output(len),
+            _ => Err(Error::BadAlgId),
         }
     }
 
@@ -467,7 +613,8 @@ impl<'p> Hash<'p> {
 
     /// The size of the value in bytes (`HP_HASHSIZE`), available before any data. An HMAC has
     /// its inner hash's size once [`HmacInfo`] is set (0 before); a MAC has its cipher's block
-    /// size.
+    /// size. The SChannel hashes report 0: a master hash has no value, and a TLS PRF gives
+    /// as many bytes as asked ([`prf`](Hash::prf)).
     #[doc(alias = "HP_HASHSIZE", alias = "CryptGetHashParam")]
     #[must_use]
     pub fn size(&self) -> usize {
@@ -476,6 +623,7 @@ impl<'p> Hash<'p> {
             State::Hmac(h) => h.size(),
             State::Mac(m) => m.size(),
             State::Ssl3 => SSL3_SHAMD5_LEN,
+            State::Master(_) | State::Prf(_) => 0,
             State::Finished => self.value.as_ref().map_or(0, |v| v.len),
         }
     }
@@ -492,6 +640,8 @@ impl<'p> Hash<'p> {
             State::Hmac(h) => State::Hmac(Box::new((**h).clone())),
             State::Mac(m) => State::Mac(Box::new(m.duplicate()?)),
             State::Ssl3 => State::Ssl3,
+            State::Master(m) => State::Master(m.clone()),
+            State::Prf(p) => State::Prf(p.clone()),
             State::Finished => State::Finished,
         };
         Ok(Hash {
@@ -561,7 +711,7 @@ impl<'p> Hash<'p> {
             State::Digest(_) | State::Mac(_) => Ok(()),
             State::Hmac(h) if h.is_ready() => Ok(()),
             State::Hmac(_) | State::Finished => Err(Error::BadHashState),
-            State::Ssl3 => Err(Error::BadAlgId),
+            State::Ssl3 | State::Master(_) | State::Prf(_) => Err(Error::BadAlgId),
         }
     }
 
@@ -571,7 +721,15 @@ impl<'p> Hash<'p> {
         match &self.state {
             State::Digest(_) | State::Finished => Some(self.alg),
             State::Hmac(h) => h.inner_alg(),
-            State::Mac(_) | State::Ssl3 => None,
+            State::Mac(_) | State::Ssl3 | State::Master(_) | State::Prf(_) => None,
+        }
+    }
+
+    /// The key block state of a `CALG_SCHANNEL_MASTER_HASH`, for key derivation.
+    pub(crate) fn master_hash(&self) -> Option<&MasterHash> {
+        match &self.state {
+            State::Master(master) => Some(master),
+            _ => None,
         }
     }
 }

@@ -5,6 +5,7 @@ mod crypt;
 mod derive;
 mod pair;
 mod params;
+mod schannel;
 
 use std::fmt;
 
@@ -24,6 +25,11 @@ pub use crypt::CRYPT_OAEP;
 pub use params::{
     KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
     KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX, PKCS5_PADDING,
+};
+pub(crate) use schannel::MasterHash;
+pub use schannel::{
+    KP_CLIENT_RANDOM, KP_SCHANNEL_ALG, KP_SERVER_RANDOM, SCHANNEL_ENC_KEY, SCHANNEL_MAC_KEY,
+    SchannelAlg,
 };
 
 bitflags! {
@@ -60,7 +66,8 @@ bitflags! {
         /// `CRYPT_IPSEC_HMAC_KEY` (import only): a plaintext key of any length, for HMAC.
         #[doc(alias = "CRYPT_IPSEC_HMAC_KEY")]
         const IPSEC_HMAC_KEY = 0x0100;
-        /// `CRYPT_SERVER` (SChannel derivation).
+        /// `CRYPT_SERVER`: derive the server's write key from a master hash
+        /// (`CALG_SCHANNEL_ENC_KEY`, `CALG_SCHANNEL_MAC_KEY`) instead of the client's.
         #[doc(alias = "CRYPT_SERVER")]
         const SERVER = 0x0400;
         /// `CRYPT_ARCHIVABLE`.
@@ -215,6 +222,8 @@ pub struct Key<'p> {
     /// The container slot (0 exchange, 1 signature) of a key pair from `CryptGenKey`,
     /// `CryptImportKey` or `CryptGetUserKey`: where a permissions change is saved.
     slot: Option<usize>,
+    /// An SSL 3.0 / TLS 1.0 master key's randoms, algorithms and master secret.
+    schannel: Option<Box<schannel::Master>>,
 }
 
 /// The session algorithms a provider can make keys for.
@@ -232,10 +241,11 @@ fn is_session_alg(alg: AlgId) -> bool {
     )
 }
 
-/// Block length in bytes of a session algorithm (0 for RC4).
+/// Block length in bytes of a session algorithm (0 for RC4, and for the SChannel keys no
+/// cipher takes).
 fn block_len(alg: AlgId) -> usize {
     match alg {
-        AlgId::RC4 => 0,
+        AlgId::RC4 | AlgId::SSL3_MASTER | AlgId::TLS1_MASTER | AlgId::SCHANNEL_MAC_KEY => 0,
         AlgId::AES_128 | AlgId::AES_192 | AlgId::AES_256 => 16,
         _ => 8,
     }
@@ -333,14 +343,22 @@ impl Provider {
     /// providers and no salt on the Enhanced ones, exactly as Windows does. `EXPORTABLE` allows
     /// [`Key::export`].
     ///
+    /// **SSL 3.0 / TLS 1.0 master keys** (the SChannel provider, `CALG_SSL3_MASTER`,
+    /// `CALG_TLS1_MASTER`): 48 random bytes whose first two are the protocol version (3.0,
+    /// 3.1), as a client's pre-master secret is; see
+    /// [`create_hash`](Provider::create_hash) for the master hash made from them.
+    ///
     /// # Errors
     ///
     /// * `NTE_BAD_ALGID`: the provider does not offer `alg` as a key (AES outside
-    ///   `PROV_RSA_AES`, 3DES on the Base provider, the generic `CALG_AES`, a hash id, ...);
+    ///   `PROV_RSA_AES`, 3DES on the Base provider, the generic `CALG_AES`, masters outside
+    ///   the SChannel provider, `CALG_SSL2_MASTER` and `CALG_PCT1_MASTER`, a hash id, ...);
     /// * `NTE_BAD_FLAGS`: undefined flag bits, or a DES/3DES length other than the two Windows
     ///   accepts (56/64, 112/128, 168/192);
-    /// * `NTE_BAD_DATA`: a key length outside the provider's range or not a multiple of 8;
+    /// * `NTE_BAD_DATA`: a key length outside the provider's range or not a multiple of 8
+    ///   (a master key's is 384 bits);
     /// * `NTE_SYS_ERR`: the operating system's random generator failed;
+    /// * `NTE_NO_MEMORY`: a master key's buffer cannot be allocated;
     /// * for key pairs, the errors of writing the container: `NTE_BAD_KEYSET` (it was deleted),
     ///   `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`.
     #[doc(alias = "CryptGenKey")]
@@ -348,6 +366,9 @@ impl Provider {
         check_key_flags(flags)?;
         if pair::pair_slot(alg).is_some() {
             return self.gen_pair(alg, flags);
+        }
+        if schannel::is_master(alg) {
+            return self.gen_master(alg, flags);
         }
         let personality = self.ctx.csp.personality;
         let len = key_len(personality, alg, flags.key_bits())?;
@@ -384,14 +405,55 @@ impl Provider {
     /// # Ok::<(), cryptoapi::Error>(())
     /// ```
     ///
+    /// **SChannel keys** (`CALG_SCHANNEL_ENC_KEY`, `CALG_SCHANNEL_MAC_KEY`, on the SChannel
+    /// provider) are cut from the key block of a `CALG_SCHANNEL_MASTER_HASH` `base`, in the
+    /// order client MAC key, server MAC key, client key, server key, client IV, server IV
+    /// (TLS 1.0: RFC 2246 §6.3; SSL 3.0: RFC 6101 §6.2.2), with the algorithms and lengths
+    /// the master key had when the hash was made ([`Key::set_schannel_alg`]); `flags`'
+    /// [`SERVER`](KeyFlags::SERVER) selects the server's half. `CALG_SCHANNEL_ENC_KEY` gives
+    /// a key of the encryption algorithm (the key length in `flags` is not used: the
+    /// algorithm's `cBits` is), with its IV from the key block; `CALG_SCHANNEL_MAC_KEY` a
+    /// `CALG_SCHANNEL_MAC_KEY` key of `cBits / 8` bytes for `CALG_HMAC`. The base hash is
+    /// left as it was: derive the four keys from it in any order.
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType, SchannelAlg};
+    /// use cryptoapi::{SCHANNEL_ENC_KEY, SCHANNEL_MAC_KEY};
+    /// let prov = Provider::verify_context(ProviderType::RSA_SCHANNEL)?;
+    /// let mut master = prov.gen_key(AlgId::TLS1_MASTER, KeyFlags::empty())?;
+    /// master.set_client_random(&[1; 32])?;
+    /// master.set_server_random(&[2; 32])?;
+    /// master.set_schannel_alg(&SchannelAlg::new(SCHANNEL_ENC_KEY, AlgId::TRIPLE_DES, 168))?;
+    /// master.set_schannel_alg(&SchannelAlg::new(SCHANNEL_MAC_KEY, AlgId::SHA1, 160))?;
+    /// let mut keys = prov.create_hash(AlgId::SCHANNEL_MASTER_HASH, Some(&master))?;
+    /// let server_write = prov.derive_key(AlgId::SCHANNEL_ENC_KEY, &mut keys, KeyFlags::SERVER)?;
+    /// assert_eq!((server_write.alg_id(), server_write.key_bits()), (AlgId::TRIPLE_DES, 192));
+    /// let client_mac = prov.derive_key(AlgId::SCHANNEL_MAC_KEY, &mut keys, KeyFlags::empty())?;
+    /// assert_eq!(client_mac.key_bits(), 160);
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`gen_key`](Provider::gen_key), plus `NTE_BAD_HASH` when the base hash is a keyed
     /// hash whose value cannot be expanded, and the errors of reading its value
-    /// ([`Hash::value`](crate::Hash::value)).
+    /// ([`Hash::value`](crate::Hash::value)). For the SChannel keys:
+    /// * `NTE_BAD_ALGID`: not the SChannel provider, or an encryption algorithm it does not
+    ///   offer as a key;
+    /// * `NTE_FAIL`: `base` is not a `CALG_SCHANNEL_MASTER_HASH` (Windows' providers find
+    ///   the master key through the hash);
+    /// * `NTE_BAD_FLAGS`: undefined flag bits; the algorithm of the key asked for was not set
+    ///   on the master key before the hash was made (Windows' answer for the encryption key);
+    ///   a DES or 3DES length other than the two Windows accepts;
+    /// * `NTE_BAD_DATA`: an encryption key length outside the provider's range, or a MAC
+    ///   length that is not a whole number of bytes up to 512 bits;
+    /// * `NTE_NO_MEMORY`: the key block cannot be allocated.
     #[doc(alias = "CryptDeriveKey")]
     pub fn derive_key(&self, alg: AlgId, base: &mut Hash<'_>, flags: KeyFlags) -> Result<Key<'_>> {
         check_key_flags(flags)?;
+        if schannel::is_derived(alg) {
+            return self.derive_schannel(alg, base, flags);
+        }
         let personality = self.ctx.csp.personality;
         let len = key_len(personality, alg, flags.key_bits())?;
         let value = Zeroizing::new(base.value()?);
@@ -437,6 +499,10 @@ impl Provider {
     ///   never an error (no padding oracle). The blob carries no salt: the key gets the default
     ///   one. An RC2 key longer than the provider allows is accepted, for decryption only.
     ///
+    /// On the SChannel provider both secret blobs also carry SSL 3.0 / TLS 1.0 master keys
+    /// (48 bytes, usually the peer's pre-master secret in a `SIMPLEBLOB`) and MAC keys (1 to
+    /// 64 bytes).
+    ///
     /// A buffer longer than the blob is accepted, as on Windows.
     ///
     /// **Windows compatibility:** `unwrap_key = None` for a `SIMPLEBLOB` follows Microsoft's
@@ -449,7 +515,8 @@ impl Provider {
     ///   provider sees the call);
     /// * `NTE_BAD_DATA`: a blob shorter than its header or length fields, a version other than
     ///   2, non-zero reserved bytes, a wrong RSA magic, numbers that do not form a key, a key
-    ///   length the provider does not take, or (with [`Pkcs1Rejection::Explicit`]) bad padding;
+    ///   length the provider does not take (a master key of other than 48 bytes), or (with
+    ///   [`Pkcs1Rejection::Explicit`]) bad padding;
     /// * `NTE_BAD_TYPE`: an unknown or unsupported blob type;
     /// * `NTE_BAD_ALGID`: the blob's algorithm is not one this provider offers, or a private
     ///   blob names neither key-pair slot;
@@ -504,10 +571,15 @@ impl Provider {
         }
         let bytes = crate::blob::parse_plaintext(body)?;
         let personality = self.ctx.csp.personality;
-        if !is_session_alg(header.alg) || key_lengths(personality, header.alg).is_none() {
+        let secret = schannel::is_blob_secret(header.alg);
+        if !(is_session_alg(header.alg) || secret) || key_lengths(personality, header.alg).is_none()
+        {
             return Err(Error::BadAlgId);
         }
         let key = Zeroizing::new(bytes.to_vec());
+        if secret {
+            return Key::new_blob_secret(self, header.alg, key, flags);
+        }
         let salt = default_salt(header.alg, key.len(), flags);
         match key_len_allowed(personality, header.alg, bytes.len()) {
             Ok(()) => Key::new(self, header.alg, key, salt, flags),
@@ -598,6 +670,7 @@ impl<'p> Key<'p> {
             rsa: None,
             rejection: Pkcs1Rejection::default(),
             slot: None,
+            schannel: None,
         }
     }
 
@@ -655,9 +728,13 @@ impl<'p> Key<'p> {
         Ok(key)
     }
 
-    /// The raw key bytes, without salt: what HMAC and `CryptHashSessionKey` use.
+    /// The raw key bytes, without salt: what HMAC, `CryptHashSessionKey` and the key BLOBs
+    /// use. For an SChannel master key, the master secret once a master hash has made it.
     pub(crate) fn key_bytes(&self) -> &[u8] {
-        &self.key
+        match self.schannel.as_deref().and_then(schannel::Master::secret) {
+            Some(master) => master,
+            None => &self.key,
+        }
     }
 
     /// A fresh cipher engine in the key's initial state (IV loaded), for CBC-MAC.
@@ -730,6 +807,7 @@ impl<'p> Key<'p> {
             rsa: self.rsa,
             rejection: self.rejection,
             slot: self.slot,
+            schannel: self.schannel,
         }
     }
 
@@ -763,6 +841,7 @@ impl<'p> Key<'p> {
             rsa: self.rsa.clone(),
             rejection: self.rejection,
             slot: self.slot,
+            schannel: self.schannel.clone(),
         })
     }
 

@@ -2,9 +2,9 @@
 //!
 //! `cryptoapi` reproduces the provider model of Microsoft's CryptoAPI (`CryptAcquireContext`,
 //! `CryptCreateHash`, `CryptGenKey`, `CryptEncrypt`, ...) with real cryptography from RustCrypto,
-//! byte-compatible with Microsoft's Base, Strong, Enhanced, and Enhanced RSA and AES providers,
-//! on any platform. Port wincrypt code line by line, and keep reading the data and key containers
-//! it left behind.
+//! byte-compatible with Microsoft's Base, Strong, Enhanced, Enhanced RSA and AES, and RSA
+//! SChannel providers, on any platform. Port wincrypt code line by line, and keep reading the
+//! data and key containers it left behind.
 //!
 //! ```
 //! use cryptoapi::{AcquireFlags, AlgId, KeyFlags, Provider, ProviderType, ReleaseFlags};
@@ -86,6 +86,8 @@
 //! | `CryptGetKeyParam` / `CryptSetKeyParam` `KP_MODE`, `KP_IV`, `KP_PADDING`, `KP_MODE_BITS` | [`Key::mode`] / [`Key::set_mode`], [`Key::iv`] / [`Key::set_iv`], [`Key::padding`] / [`Key::set_padding`], [`Key::mode_bits`] |
 //! | `KP_SALT`, `KP_SALT_EX` | [`Key::salt`] / [`Key::set_salt`], [`Key::set_salt_ex`] |
 //! | `KP_KEYLEN`, `KP_EFFECTIVE_KEYLEN`, `KP_BLOCKLEN`, `KP_ALGID`, `KP_PERMISSIONS` | [`Key::key_bits`], [`Key::effective_key_bits`] / [`Key::set_effective_key_bits`], [`Key::block_bits`], [`Key::alg_id`], [`Key::permissions`] / [`Key::set_permissions`] |
+//! | `KP_CLIENT_RANDOM`, `KP_SERVER_RANDOM`, `KP_SCHANNEL_ALG` (`SCHANNEL_ALG`) | [`Key::set_client_random`], [`Key::set_server_random`], [`Key::set_schannel_alg`] with [`SchannelAlg`] |
+//! | `CryptSetHashParam(HP_TLS1PRF_LABEL / HP_TLS1PRF_SEED)`, `CryptGetHashParam(HP_HASHVAL)` of a `CALG_TLS1PRF` hash | [`Hash::set_tls1prf_label`], [`Hash::set_tls1prf_seed`], [`Hash::prf`] |
 //! | `CryptGetKeyParam` / `CryptSetKeyParam` by id | [`Key::param`] / [`Key::set_param`] |
 //! | `CryptDuplicateKey` | [`Key::duplicate`] |
 //! | `CryptDestroyKey` | [`Key::destroy`], or drop |
@@ -189,6 +191,10 @@ pub use key::{CRYPT_OAEP, CipherMode, Key, KeyFlags, KeyPermissions, KeySpec, PK
 pub use key::{
     KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
     KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX,
+};
+pub use key::{
+    KP_CLIENT_RANDOM, KP_SCHANNEL_ALG, KP_SERVER_RANDOM, SCHANNEL_ENC_KEY, SCHANNEL_MAC_KEY,
+    SchannelAlg,
 };
 pub use keyfile::{KeyFile, KeyFormat, PvkEncryption};
 pub use provider::{

@@ -38,12 +38,13 @@ pub const MS_ENHANCED_PROV: &str = "Microsoft Enhanced Cryptographic Provider v1
 pub const MS_STRONG_PROV: &str = "Microsoft Strong Cryptographic Provider";
 /// `MS_ENH_RSA_AES_PROV`: the Enhanced RSA and AES provider, the default for `PROV_RSA_AES`.
 pub const MS_ENH_RSA_AES_PROV: &str = "Microsoft Enhanced RSA and AES Cryptographic Provider";
-/// `MS_DEF_RSA_SCHANNEL_PROV`: the RSA SChannel provider, the default for `PROV_RSA_SCHANNEL`.
-pub const MS_DEF_RSA_SCHANNEL_PROV: &str = "Microsoft RSA SChannel Cryptographic Provider";
 /// `MS_ENH_RSA_AES_PROV_XP`: the Windows XP name of the AES provider (acquirable, not listed
 /// by [`Provider::enum_providers`], as on current Windows).
 pub const MS_ENH_RSA_AES_PROV_XP: &str =
     "Microsoft Enhanced RSA and AES Cryptographic Provider (Prototype)";
+/// `MS_DEF_RSA_SCHANNEL_PROV`: the RSA SChannel provider, the default for `PROV_RSA_SCHANNEL`
+/// (SSL 3.0 and TLS 1.0 master keys, the TLS 1.0 PRF).
+pub const MS_DEF_RSA_SCHANNEL_PROV: &str = "Microsoft RSA SChannel Cryptographic Provider";
 
 bitflags! {
     /// `dwFlags` of `CryptAcquireContext`.
@@ -348,7 +349,8 @@ impl Provider {
     ///   a setuid or setgid process) or, with `VERIFYCONTEXT`, no container.
     /// * `provider`: a provider name such as [`MS_ENHANCED_PROV`] (case-insensitive); `None` or
     ///   `""` selects the type's default ([`MS_STRONG_PROV`] for `PROV_RSA_FULL`,
-    ///   [`MS_ENH_RSA_AES_PROV`] for `PROV_RSA_AES`).
+    ///   [`MS_ENH_RSA_AES_PROV`] for `PROV_RSA_AES`, [`MS_DEF_RSA_SCHANNEL_PROV`] for
+    ///   `PROV_RSA_SCHANNEL`).
     /// * `flags`: `0` opens, `NEWKEYSET` creates, `VERIFYCONTEXT` (optionally with `NEWKEYSET`)
     ///   makes an ephemeral context; `MACHINE_KEYSET` selects the machine key set; `SILENT` is
     ///   accepted. To delete a container use [`Provider::delete_container`].
@@ -359,8 +361,8 @@ impl Provider {
     /// * `NTE_BAD_PROV_TYPE`: `prov_type` is outside 1..=999;
     /// * `NTE_KEYSET_NOT_DEF`: unknown provider name (Windows' code for it);
     /// * `NTE_PROV_TYPE_NO_MATCH`: the named provider has another type;
-    /// * `NTE_PROV_TYPE_NOT_DEF`: no provider of this type is implemented (only `PROV_RSA_FULL`
-    ///   and `PROV_RSA_AES` are);
+    /// * `NTE_PROV_TYPE_NOT_DEF`: no provider of this type is implemented (only `PROV_RSA_FULL`,
+    ///   `PROV_RSA_AES` and `PROV_RSA_SCHANNEL` are);
     /// * `NTE_BAD_FLAGS`: undefined flag bits, `DELETEKEYSET` (use
     ///   [`delete_container`](Provider::delete_container)), another contradictory combination,
     ///   or `VERIFYCONTEXT` with a container name;
@@ -439,7 +441,8 @@ impl Provider {
     /// An ephemeral context with no container (`CRYPT_VERIFYCONTEXT`) on the type's default
     /// provider: for hashing, session keys and verifying signatures.
     ///
-    /// It touches no disk and takes well under a microsecond.
+    /// It touches no disk (the type's default provider comes from the store's cached defaults)
+    /// and takes about a microsecond.
     ///
     /// # Errors
     ///
@@ -833,6 +836,9 @@ mod tests {
         let p = Provider::verify_context(ProviderType::RSA_AES).unwrap();
         assert_eq!(p.name(), MS_ENH_RSA_AES_PROV);
         assert_eq!(p.prov_type(), ProviderType::RSA_AES);
+        let s = Provider::verify_context(ProviderType::RSA_SCHANNEL).unwrap();
+        assert_eq!(s.name(), MS_DEF_RSA_SCHANNEL_PROV);
+        assert_eq!(s.ctx.csp.personality, crate::alg::Personality::Schannel);
         assert!(p.is_verify_context());
         assert_eq!(p.container(), None);
     }

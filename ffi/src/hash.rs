@@ -19,7 +19,8 @@ use crate::handles::{self, lock, lock_pair};
 use crate::key::{CLASS_KEY_EXCHANGE, CLASS_SIGNATURE, alg_class};
 
 /// Creates a hash object (`CryptCreateHash`); `h_key` is 0 or the key of a keyed hash
-/// (`CALG_MAC`, `CALG_HMAC`). Non-zero `flags` are `NTE_BAD_FLAGS`, after the algorithm check.
+/// (`CALG_MAC`, `CALG_HMAC`), or the SChannel master key of `CALG_SCHANNEL_MASTER_HASH` and
+/// `CALG_TLS1PRF`. Non-zero `flags` are `NTE_BAD_FLAGS`, after the algorithm check.
 ///
 /// # Safety
 ///
@@ -73,7 +74,9 @@ pub unsafe extern "C" fn CryptHashData(
 
 /// A hash parameter (`CryptGetHashParam`): `HP_ALGID`, `HP_HASHSIZE`, `HP_HASHVAL`, with the
 /// buffer idiom. `HP_HASHVAL` finishes the hash only when a buffer large enough is given: a
-/// size query or a short buffer leave it open.
+/// size query or a short buffer leave it open. `HP_HASHVAL` of a `CALG_TLS1PRF` hash writes
+/// `*pdw_data_len` bytes of the PRF (any length); its size query (`data` NULL) succeeds and
+/// leaves `*pdw_data_len` as it was, since any length can be asked for.
 ///
 /// # Safety
 ///
@@ -92,6 +95,14 @@ pub unsafe extern "C" fn CryptGetHashParam(
         let mut len = unsafe { dword_ptr(pdw_data_len) }?;
         let (hash, _) = handles::hash(h_hash)?;
         let mut hash = lock(&hash);
+        if param == HP_HASHVAL && flags == 0 && hash.alg_id() == AlgId::TLS1PRF {
+            if data.is_null() {
+                return Ok(());
+            }
+            let output = hash.prf(len.get() as usize)?;
+            // SAFETY: `data` is writable for `*pdw_data_len` bytes (the contract).
+            return unsafe { write_buffer(&output, data, &mut len) };
+        }
         if param == HP_HASHVAL && flags == 0 {
             let size = u32::try_from(hash.size()).map_err(|_| Error::Fail)?;
             if data.is_null() || len.get() < size {

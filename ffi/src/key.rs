@@ -5,9 +5,9 @@
 #![allow(non_snake_case)]
 
 use cryptoapi::{
-    AlgId, BlobType, Error, KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE,
-    KP_MODE_BITS, KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX, Key, KeyFlags, KeySpec, Result,
-    Zeroizing,
+    AlgId, BlobType, Error, KP_ALGID, KP_BLOCKLEN, KP_CLIENT_RANDOM, KP_EFFECTIVE_KEYLEN, KP_IV,
+    KP_KEYLEN, KP_MODE, KP_MODE_BITS, KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX,
+    KP_SCHANNEL_ALG, KP_SERVER_RANDOM, Key, KeyFlags, KeySpec, Result, SchannelAlg, Zeroizing,
 };
 
 use crate::boundary::{
@@ -16,11 +16,9 @@ use crate::boundary::{
 };
 use crate::handles::{self, HashObj, lock, lock_pair};
 
-/// `KP_SCHANNEL_ALG`: a `SCHANNEL_ALG` (five DWORDs).
-const KP_SCHANNEL_ALG: u32 = 20;
 /// Key parameters whose `pbData` is a `CRYPT_DATA_BLOB`: `KP_P`, `KP_G`, `KP_Q`, `KP_X`
 /// (11-14), `KP_CLIENT_RANDOM`, `KP_SERVER_RANDOM` (21, 22), `KP_PUB_PARAMS` (39).
-const BLOB_PARAMS: [u32; 7] = [11, 12, 13, 14, 21, 22, 39];
+const BLOB_PARAMS: [u32; 7] = [11, 12, 13, 14, KP_CLIENT_RANDOM, KP_SERVER_RANDOM, 39];
 /// The salt length `KP_SALT` reads.
 const SALT_LEN: usize = 11;
 /// `ALG_CLASS_SIGNATURE`: signature key pairs.
@@ -63,7 +61,9 @@ pub unsafe extern "C" fn CryptGenKey(
     })
 }
 
-/// Derives a session key from a hash's value (`CryptDeriveKey`), as Microsoft's providers do.
+/// Derives a session key from a hash's value (`CryptDeriveKey`), as Microsoft's providers do;
+/// `CALG_SCHANNEL_ENC_KEY` and `CALG_SCHANNEL_MAC_KEY` cut a connection's keys from a
+/// `CALG_SCHANNEL_MASTER_HASH` (`CRYPT_SERVER` in `flags`: the server's).
 ///
 /// # Safety
 ///
@@ -346,7 +346,8 @@ pub unsafe extern "C" fn CryptGetKeyParam(
 
 /// Sets a key parameter (`CryptSetKeyParam`). What `data` points to depends on `param`: a
 /// DWORD (`KP_MODE`, `KP_MODE_BITS`, `KP_PADDING`, `KP_PERMISSIONS`, `KP_EFFECTIVE_KEYLEN`),
-/// one block (`KP_IV`), 11 bytes (`KP_SALT`), a `CRYPT_DATA_BLOB` (`KP_SALT_EX`). NULL is
+/// one block (`KP_IV`), 11 bytes (`KP_SALT`), a `CRYPT_DATA_BLOB` (`KP_SALT_EX`,
+/// `KP_CLIENT_RANDOM`, `KP_SERVER_RANDOM`), a `SCHANNEL_ALG` (`KP_SCHANNEL_ALG`). NULL is
 /// `ERROR_INVALID_PARAMETER`.
 ///
 /// # Safety
@@ -411,7 +412,7 @@ pub unsafe extern "C" fn CryptSetKeyParam(
             }
             KP_SCHANNEL_ALG => {
                 // SAFETY: for KP_SCHANNEL_ALG, `data` points to a SCHANNEL_ALG (20 bytes).
-                let alg = unsafe { bytes(data, 20) }?;
+                let alg = unsafe { bytes(data, SchannelAlg::RAW_LEN) }?;
                 key.set_param(param, alg, flags)
             }
             id if BLOB_PARAMS.contains(&id) => {

@@ -6,7 +6,9 @@
 //! One test per program. `kat` also needs Windows' known answers in a form C can read: this
 //! file translates `suite/tests/data/windows-kat.json` into a line-based file (the format is
 //! described at the top of `ffi/tests/c/kat.c`) and checks that the program passed every
-//! vector translated, and that at least [`MIN_KAT_VECTORS`] of them were.
+//! vector translated, and that at least [`MIN_KAT_VECTORS`] of them were. `schannel` gets
+//! `suite/tests/data/schannel-kat.json` the same way (format at the top of
+//! `ffi/tests/c/schannel.c`), every vector of it.
 //!
 //! Compiled programs go to `target/<profile>/c-tests/`. Linux only (the programs use
 //! pthreads, `fork`/`exec` and `/proc/self/exe`).
@@ -312,6 +314,93 @@ fn kat() {
             "kat.c did not report {want:?}; its output:\n{}",
             tail(stdout.as_bytes(), 5_000)
         );
+    }
+}
+
+/// The SChannel provider's Windows known answers (`schannel-kat.json`) through the C ABI.
+#[test]
+fn schannel() {
+    let (text, vectors) = schannel_file::translate().unwrap_or_else(|e| panic!("translating: {e}"));
+    assert!(vectors >= 1, "no SChannel vector translated");
+    let dir = TempDir::new("schannel-vectors");
+    let path = dir.path().join("schannel-kat.txt");
+    std::fs::write(&path, &text).unwrap();
+    for stdout in run_program("schannel", &[&path]) {
+        let want = format!("schannel: {vectors} vectors, {vectors} passed, 0 failed");
+        assert!(
+            stdout.lines().any(|l| l == want),
+            "schannel.c did not report {want:?}; its output:\n{}",
+            tail(stdout.as_bytes(), 5_000)
+        );
+    }
+}
+
+/// The translation of `schannel-kat.json` into the line format `schannel.c` reads: one line
+/// per vector, `vector <TAB> id { <TAB> key=value }`.
+mod schannel_file {
+    use serde_json::Value;
+
+    const JSON: &str = include_str!("../../suite/tests/data/schannel-kat.json");
+
+    /// The file's text and the number of vectors in it.
+    pub(super) fn translate() -> Result<(String, usize), String> {
+        let doc: Value = serde_json::from_str(JSON).map_err(|e| e.to_string())?;
+        let vectors = doc["vectors"].as_array().ok_or("no vectors")?;
+        let mut text = String::from("# schannel-kat.json, translated by ffi/tests/c_programs.rs\n");
+        for v in vectors {
+            let str_at = |path: &[&str]| -> Result<String, String> {
+                let mut at = v;
+                for key in path {
+                    at = &at[*key];
+                }
+                match at {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Number(n) => Ok(n.to_string()),
+                    _ => Err(format!("{}: no {}", v["id"], path.join("."))),
+                }
+            };
+            let fields: [(&str, &[&str]); 23] = [
+                ("provider_type", &["provider_type"]),
+                ("exchange_pair", &["exchange_pair"]),
+                ("master_blob", &["master_blob"]),
+                ("client_random", &["client_random"]),
+                ("server_random", &["server_random"]),
+                ("enc_alg", &["enc_alg", "alg"]),
+                ("enc_bits", &["enc_alg", "bits"]),
+                ("mac_alg", &["mac_alg", "alg"]),
+                ("mac_bits", &["mac_alg", "bits"]),
+                (
+                    "err_master_hash",
+                    &["errors", "master_hash_before_randoms", "code"],
+                ),
+                (
+                    "err_enc_key",
+                    &["errors", "enc_key_before_schannel_alg", "code"],
+                ),
+                ("enc_flags", &["server_write_key", "flags"]),
+                ("plaintext", &["server_write_key", "plaintext"]),
+                ("buffer_len", &["server_write_key", "buffer_len"]),
+                ("enc_expected", &["server_write_key", "expected"]),
+                ("prf_seed", &["prf", "seed"]),
+                ("prf_label", &["prf", "label"]),
+                ("prf_len", &["prf", "length"]),
+                ("prf_expected", &["prf", "expected"]),
+                ("mac_flags", &["server_mac_key", "flags"]),
+                ("hmac_hash", &["server_mac_key", "hmac_hash"]),
+                ("mac_data", &["server_mac_key", "data"]),
+                ("mac_expected", &["server_mac_key", "expected"]),
+            ];
+            text.push_str("vector\t");
+            text.push_str(&str_at(&["id"])?);
+            for (key, path) in fields {
+                text.push('\t');
+                text.push_str(key);
+                text.push('=');
+                text.push_str(&str_at(path)?);
+            }
+            text.push('\n');
+        }
+        Ok((text, vectors.len()))
     }
 }
 

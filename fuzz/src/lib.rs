@@ -777,7 +777,7 @@ pub fn keyfile_read(data: &[u8]) {
 pub fn prov_params(data: &[u8]) {
     use cryptoapi::{CRYPT_FIRST, PP_ENUMALGS, PP_ENUMALGS_EX, PP_KEYSET_SEC_DESCR};
     let mut input = Input::new(data);
-    if input.u8() % 2 == 0 {
+    if input.u8().is_multiple_of(2) {
         let info = input.u32();
         let store = KeyStore::in_memory().unwrap();
         let prov = store

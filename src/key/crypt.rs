@@ -23,7 +23,8 @@ impl Key<'_> {
     /// * `NTE_BAD_DATA`: a non-final block-cipher call whose length is not a multiple of the
     ///   block size (nothing is changed);
     /// * `NTE_BAD_ALGID`: the mode is OFB or CTS, which Microsoft's providers do not implement;
-    /// * `NTE_BAD_KEY`: a key imported for HMAC only, or an RSA signature key;
+    /// * `NTE_BAD_KEY`: a key no cipher takes (imported for HMAC only, an SChannel master or
+    ///   MAC key), or an RSA signature key;
     /// * `NTE_BAD_LEN`: for an RSA exchange key, more data than the padding leaves room for
     ///   (modulus length − 11).
     #[doc(alias = "CryptEncrypt")]
@@ -140,7 +141,8 @@ impl Key<'_> {
     ///   decrypted). It says nothing else about the failure, on purpose;
     /// * `NTE_BAD_LEN`: a final block-cipher call with no data;
     /// * `NTE_BAD_ALGID`: the mode is OFB or CTS;
-    /// * `NTE_BAD_KEY`: a key imported for HMAC only, or an RSA signature key;
+    /// * `NTE_BAD_KEY`: a key no cipher takes (imported for HMAC only, an SChannel master or
+    ///   MAC key), or an RSA signature key;
     /// * `NTE_NO_KEY`: an RSA public key, which has no private half to decrypt with.
     ///
     /// For an RSA exchange key pair, `NTE_BAD_DATA` also means a ciphertext that is not

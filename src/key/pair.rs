@@ -169,7 +169,9 @@ impl Provider {
             return Err(Error::BadPublicKey);
         }
         let personality = self.ctx.csp.personality;
-        if !is_session_alg(header.alg) || key_lengths(personality, header.alg).is_none() {
+        let secret = super::schannel::is_blob_secret(header.alg);
+        if !(is_session_alg(header.alg) || secret) || key_lengths(personality, header.alg).is_none()
+        {
             return Err(Error::BadAlgId);
         }
         let (_, wrapped) = blob::parse_simple(body)?;
@@ -177,6 +179,9 @@ impl Provider {
         let oaep = flags.bits() & OAEP_FLAG != 0;
         let bytes = rsa.decrypt(wrapped, oaep, unwrap.rejection)?;
         let key = Zeroizing::new(bytes.to_vec());
+        if secret {
+            return Key::new_blob_secret(self, header.alg, key, flags);
+        }
         // The blob carries no salt: the default one (11 zero bytes at 40 bits) applies.
         let salt = default_salt(header.alg, key.len(), flags);
         Key::new_unwrapped(self, header.alg, key, salt, flags)
@@ -257,7 +262,7 @@ impl<'p> Key<'p> {
                 if !self.exportable {
                     return Err(Error::BadKeyState);
                 }
-                let wrapped = wrap.encrypt(&self.key, flags & OAEP_FLAG != 0)?;
+                let wrapped = wrap.encrypt(self.key_bytes(), flags & OAEP_FLAG != 0)?;
                 Ok(Zeroizing::new(blob::simple_blob(
                     self.alg,
                     AlgId::RSA_KEYX,

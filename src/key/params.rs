@@ -2,6 +2,7 @@
 
 use zeroize::Zeroizing;
 
+use super::schannel::{KP_CLIENT_RANDOM, KP_SCHANNEL_ALG, KP_SERVER_RANDOM, SchannelAlg};
 use super::{CipherMode, Key, KeyPermissions, MAX_SALT_EX, SALT_LEN};
 use crate::alg::{AlgId, Personality};
 use crate::blob::{BlobType, dword, plaintext_blob, read_dword};
@@ -352,7 +353,10 @@ impl<'p> Key<'p> {
     ///   and [`Provider::import_key`](crate::Provider::import_key) with the same key (in the
     ///   same state) takes it back. The encryption runs on a copy: `wrap_key` keeps its state.
     ///
-    /// Session keys and private key pairs export only when made with `CRYPT_EXPORTABLE`.
+    /// Session keys and private key pairs export only when made with `CRYPT_EXPORTABLE`. The
+    /// SChannel master and MAC keys export as session keys do, in both secret blobs; a master
+    /// key exports its master secret once a master hash has made it, its pre-master secret
+    /// before.
     ///
     /// **Windows compatibility:** Microsoft documents the wrapped `PRIVATEKEYBLOB`: "encrypted
     /// if the hExpKey parameter contains a valid handle to a session key. Everything but the
@@ -426,7 +430,7 @@ impl<'p> Key<'p> {
         if !self.exportable {
             return Err(Error::BadKeyState);
         }
-        Ok(plaintext_blob(self.alg, &self.key))
+        Ok(plaintext_blob(self.alg, self.key_bytes()))
     }
 
     /// `CryptGetKeyParam` by raw parameter id, in Windows' encoding: a DWORD parameter as 4
@@ -446,8 +450,9 @@ impl<'p> Key<'p> {
     /// | [`KP_KEYLEN`] | [`key_bits`](Key::key_bits) (the modulus bits for RSA keys) |
     /// | [`KP_EFFECTIVE_KEYLEN`] | [`effective_key_bits`](Key::effective_key_bits) |
     ///
-    /// Every other id (`KP_SALT_EX`, which can only be set, the DSS, Diffie-Hellman, SChannel
-    /// and smart-card ids) is answered `NTE_BAD_TYPE`, as Microsoft's RSA providers answer it.
+    /// Every other id (`KP_SALT_EX` and the SChannel ids `KP_SCHANNEL_ALG`, `KP_CLIENT_RANDOM`
+    /// and `KP_SERVER_RANDOM`, which can only be set, the DSS, Diffie-Hellman and smart-card
+    /// ids) is answered `NTE_BAD_TYPE`, as Microsoft's RSA providers answer it.
     ///
     /// ```
     /// use cryptoapi::{AlgId, KeyFlags, Provider, ProviderType, KP_BLOCKLEN, KP_IV};
@@ -496,13 +501,16 @@ impl<'p> Key<'p> {
     /// | [`KP_MODE_BITS`] | DWORD, accepted and ignored (CFB is always 8-bit) | |
     /// | [`KP_PERMISSIONS`] | DWORD | [`set_permissions`](Key::set_permissions) |
     /// | [`KP_EFFECTIVE_KEYLEN`] | DWORD | [`set_effective_key_bits`](Key::set_effective_key_bits) |
+    /// | [`KP_SCHANNEL_ALG`] | `SCHANNEL_ALG`, 20 bytes ([`SchannelAlg::to_bytes`]) | [`set_schannel_alg`](Key::set_schannel_alg) |
+    /// | [`KP_CLIENT_RANDOM`], [`KP_SERVER_RANDOM`] | the `CRYPT_DATA_BLOB`'s contents | [`set_client_random`](Key::set_client_random), [`set_server_random`](Key::set_server_random) |
     ///
     /// A DWORD is read from the first 4 bytes of `data`, little-endian. Read-only ids
     /// (`KP_ALGID`, `KP_BLOCKLEN`, `KP_KEYLEN`) and every other id are answered `NTE_BAD_TYPE`.
     ///
     /// **Windows compatibility:** an empty `data` stands for a null `pbData`, which advapi32
-    /// refuses with `ERROR_INVALID_PARAMETER` before the provider sees the call; only
-    /// `KP_SALT_EX`, whose data is a blob's contents, takes an empty `data` (an empty salt).
+    /// refuses with `ERROR_INVALID_PARAMETER` before the provider sees the call; only the ids
+    /// whose data is a blob's contents (`KP_SALT_EX`, `KP_CLIENT_RANDOM`, `KP_SERVER_RANDOM`)
+    /// take an empty `data` (an empty salt or random).
     /// So `set_param(KP_IV, &[], 0)` fails even on an RC4 key, where `set_iv(&[])` succeeds.
     ///
     /// # Errors
@@ -510,16 +518,20 @@ impl<'p> Key<'p> {
     /// * `ERROR_INVALID_PARAMETER`: `data` is empty (checked first, as advapi32 does);
     /// * `NTE_BAD_FLAGS`: `flags` is not 0;
     /// * `NTE_BAD_TYPE`: an id this provider does not set;
-    /// * `NTE_BAD_DATA`: a DWORD parameter shorter than 4 bytes, or a `KP_MODE` value that is
-    ///   no `CRYPT_MODE_*`;
+    /// * `NTE_BAD_DATA`: a DWORD parameter shorter than 4 bytes, a `KP_MODE` value that is
+    ///   no `CRYPT_MODE_*`, or a `KP_SCHANNEL_ALG` shorter than 20 bytes;
     /// * the errors of the typed setter: those of [`set_iv`](Key::set_iv), of
     ///   [`set_salt`](Key::set_salt), of [`set_salt_ex`](Key::set_salt_ex), of
     ///   [`set_padding`](Key::set_padding), of [`set_mode`](Key::set_mode), of
-    ///   [`set_permissions`](Key::set_permissions) and of
-    ///   [`set_effective_key_bits`](Key::set_effective_key_bits).
+    ///   [`set_permissions`](Key::set_permissions), of
+    ///   [`set_effective_key_bits`](Key::set_effective_key_bits), of
+    ///   [`set_schannel_alg`](Key::set_schannel_alg), of
+    ///   [`set_client_random`](Key::set_client_random) and of
+    ///   [`set_server_random`](Key::set_server_random).
     #[doc(alias = "CryptSetKeyParam")]
     pub fn set_param(&mut self, id: u32, data: &[u8], flags: u32) -> Result<()> {
-        if data.is_empty() && id != KP_SALT_EX {
+        let blob = matches!(id, KP_SALT_EX | KP_CLIENT_RANDOM | KP_SERVER_RANDOM);
+        if data.is_empty() && !blob {
             return Err(Error::InvalidParameter);
         }
         if flags != 0 {
@@ -539,6 +551,9 @@ impl<'p> Key<'p> {
                 self.set_permissions(KeyPermissions::from_bits_retain(read_dword(data)?))
             }
             KP_EFFECTIVE_KEYLEN => self.set_effective_key_bits(read_dword(data)?),
+            KP_SCHANNEL_ALG => self.set_schannel_alg(&SchannelAlg::from_bytes(data)?),
+            KP_CLIENT_RANDOM => self.set_client_random(data),
+            KP_SERVER_RANDOM => self.set_server_random(data),
             _ => Err(Error::BadType),
         }
     }

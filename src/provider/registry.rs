@@ -237,9 +237,16 @@ struct CacheEntry {
     saved: Arc<Saved>,
 }
 
-/// The defaults files read so far, by store root and key set, so that opening a context does
-/// not read the disk each time.
-static CACHE: Mutex<Option<HashMap<(PathBuf, KeySet), CacheEntry>>> = Mutex::new(None);
+/// The defaults files read so far, by store root, user then machine, so that opening a context
+/// does not read the disk each time (a lookup borrows the root: no allocation).
+static CACHE: Mutex<Option<HashMap<PathBuf, [Option<CacheEntry>; 2]>>> = Mutex::new(None);
+
+fn index(keyset: KeySet) -> usize {
+    match keyset {
+        KeySet::User => 0,
+        KeySet::Machine => 1,
+    }
+}
 
 /// The saved defaults of `keyset` in `store`, from the cache while it is fresh.
 fn cached(store: &KeyStore, keyset: KeySet) -> Result<Arc<Saved>> {
@@ -247,11 +254,10 @@ fn cached(store: &KeyStore, keyset: KeySet) -> Result<Arc<Saved>> {
         // A memory store's defaults are in memory already.
         return Ok(Arc::new(store.provider_defaults(keyset)?));
     };
-    let key = (root.to_owned(), keyset);
     let mut guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     let cache = guard.get_or_insert_with(HashMap::new);
     let now = Instant::now();
-    if let Some(entry) = cache.get_mut(&key) {
+    if let Some(Some(entry)) = cache.get_mut(root).map(|e| &mut e[index(keyset)]) {
         if now.duration_since(entry.checked) < RECHECK {
             return Ok(Arc::clone(&entry.saved));
         }
@@ -261,17 +267,15 @@ fn cached(store: &KeyStore, keyset: KeySet) -> Result<Arc<Saved>> {
             return Ok(Arc::clone(&entry.saved));
         }
     }
-    // Read outside nothing: the lock is held so that one reader fills the entry.
+    // Read with the lock held, so that one reader fills the entry.
     let stamp = store.defaults_stamp(keyset)?;
     let saved = Arc::new(store.provider_defaults(keyset)?);
-    cache.insert(
-        key,
-        CacheEntry {
-            checked: now,
-            stamp,
-            saved: Arc::clone(&saved),
-        },
-    );
+    let entries = cache.entry(root.to_owned()).or_default();
+    entries[index(keyset)] = Some(CacheEntry {
+        checked: now,
+        stamp,
+        saved: Arc::clone(&saved),
+    });
     Ok(saved)
 }
 
@@ -279,8 +283,8 @@ fn cached(store: &KeyStore, keyset: KeySet) -> Result<Arc<Saved>> {
 fn invalidate(store: &KeyStore, keyset: KeySet) {
     if let Some(root) = store.root() {
         let mut guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(cache) = guard.as_mut() {
-            cache.remove(&(root.to_owned(), keyset));
+        if let Some(entries) = guard.as_mut().and_then(|cache| cache.get_mut(root)) {
+            entries[index(keyset)] = None;
         }
     }
 }

@@ -57,9 +57,10 @@ use std::time::{Duration, Instant};
 
 use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CipherMode, Error, Hash, HmacInfo, Key, KeyFlags,
-    KeyPermissions, KeySet, KeySpec, KeyStore, MS_DEF_PROV, MS_ENH_RSA_AES_PROV,
-    MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV, MS_STRONG_PROV, PKCS5_PADDING, Pkcs1Rejection,
-    Provider, ProviderType, ReleaseFlags,
+    KeyPermissions, KeySet, KeySpec, KeyStore, MS_DEF_PROV, MS_DEF_RSA_SCHANNEL_PROV,
+    MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP, MS_ENHANCED_PROV, MS_STRONG_PROV, PKCS5_PADDING,
+    Pkcs1Rejection, Provider, ProviderType, ReleaseFlags, SCHANNEL_ENC_KEY, SCHANNEL_MAC_KEY,
+    SchannelAlg,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
@@ -475,7 +476,7 @@ fn docs() -> &'static docs::Docs {
 
 /// Every function this test calls, by the name its errors are checked under (`Ctx::ok` refuses
 /// others, so the list stays complete).
-const CALLED: [&str; 57] = [
+const CALLED: [&str; 63] = [
     "Provider::acquire",
     "Provider::delete_container",
     "Provider::verify_context",
@@ -529,6 +530,12 @@ const CALLED: [&str; 57] = [
     "Hash::signature_len",
     "Hash::verify_signature",
     "Hash::verify_signature_with_description",
+    "Key::set_client_random",
+    "Key::set_server_random",
+    "Key::set_schannel_alg",
+    "Hash::set_tls1prf_label",
+    "Hash::set_tls1prf_seed",
+    "Hash::prf",
     // Not fallible, called for their answers; listed so the sanity test sees them parsed.
     "Key::encrypted_len",
     "Provider::ref_count",
@@ -964,6 +971,30 @@ enum Op {
     DestroyHash {
         hash: usize,
     },
+    /// On the SChannel provider: a master key with its randoms (`client`, `server` bytes) and
+    /// algorithms set, a master hash and a PRF hash made from it, and the four keys derived
+    /// (every call's errors checked); all kept in the pools.
+    Schannel {
+        tls: bool,
+        client: usize,
+        server: usize,
+        enc: SchannelAlg,
+        mac: SchannelAlg,
+    },
+    /// `Key::set_client_random` (0), `set_server_random` (1) or `set_schannel_alg` (2).
+    SetSchannel {
+        key: usize,
+        which: u8,
+        len: usize,
+        alg: SchannelAlg,
+    },
+    /// `Hash::set_tls1prf_label` and `set_tls1prf_seed`, then `Hash::prf` of `len` bytes.
+    Prf {
+        hash: usize,
+        label: usize,
+        seed: usize,
+        len: usize,
+    },
 }
 
 /// `AT_KEYEXCHANGE` and `AT_SIGNATURE` as `CryptGenKey` takes them.
@@ -978,7 +1009,7 @@ const PAIR_ALGS: [AlgId; 4] = [
     AlgId::RSA_SIGN,
 ];
 
-const NAMED_ALGS: [AlgId; 26] = [
+const NAMED_ALGS: [AlgId; 29] = [
     AT_KEYEXCHANGE,
     AT_SIGNATURE,
     AlgId::MD2,
@@ -1004,6 +1035,9 @@ const NAMED_ALGS: [AlgId; 26] = [
     AlgId::AES,
     AlgId::RC4,
     AlgId::SSL3_MASTER,
+    AlgId::TLS1_MASTER,
+    AlgId::SCHANNEL_MASTER_HASH,
+    AlgId::SCHANNEL_MAC_KEY,
     AlgId::SCHANNEL_ENC_KEY,
 ];
 
@@ -1045,12 +1079,13 @@ const ODD_NAMES: [&str; 7] = [
     "A/B\\C",
 ];
 const CONTAINERS: [&str; 5] = ["pool-file", "pool-mem", "pool-default", "c1", "c2"];
-const PROVIDERS: [&str; 5] = [
+const PROVIDERS: [&str; 6] = [
     MS_DEF_PROV,
     MS_STRONG_PROV,
     MS_ENHANCED_PROV,
     MS_ENH_RSA_AES_PROV,
     MS_ENH_RSA_AES_PROV_XP,
+    MS_DEF_RSA_SCHANNEL_PROV,
 ];
 
 /// A pool index (taken modulo the pool's length): mostly the first three, where key pairs,
@@ -1172,7 +1207,11 @@ fn key_bits() -> impl Strategy<Value = u16> + Clone {
 
 fn prov_type() -> impl Strategy<Value = ProviderType> + Clone {
     prop_oneof![
-        6 => prop::sample::select(vec![ProviderType::RSA_FULL, ProviderType::RSA_AES]),
+        6 => prop::sample::select(vec![
+            ProviderType::RSA_FULL,
+            ProviderType::RSA_AES,
+            ProviderType::RSA_SCHANNEL,
+        ]),
         1 => prop::sample::select(vec![0u32, 2, 3, 12, 999, 1000]).prop_map(ProviderType::from_raw),
         1 => any::<u32>().prop_map(ProviderType::from_raw),
     ]
@@ -1546,12 +1585,62 @@ fn hash_op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// An `SCHANNEL_ALG`: mostly the suites' algorithms and lengths, and anything.
+fn schannel_alg(usage: u32) -> impl Strategy<Value = SchannelAlg> + Clone {
+    let named = prop::sample::select(vec![
+        (AlgId::DES, 64),
+        (AlgId::DES, 56),
+        (AlgId::TRIPLE_DES, 168),
+        (AlgId::TRIPLE_DES_112, 128),
+        (AlgId::RC4, 128),
+        (AlgId::RC4, 40),
+        (AlgId::RC2, 128),
+        (AlgId::MD5, 128),
+        (AlgId::SHA1, 160),
+        (AlgId::AES_128, 128),
+        (AlgId::from_raw(0), 0),
+    ]);
+    prop_oneof![
+        8 => (named, Just(usage)).prop_map(|((alg, bits), usage)| SchannelAlg::new(usage, alg, bits)),
+        1 => (alg_id(), any::<u32>(), prop_oneof![Just(usage), any::<u32>()])
+            .prop_map(|(alg, bits, usage)| SchannelAlg::new(usage, alg, bits)),
+        1 => (alg_id(), 0u32..1100, Just(usage))
+            .prop_map(|(alg, bits, usage)| SchannelAlg::new(usage, alg, bits)),
+    ]
+}
+
+/// SChannel ops: master keys and their hashes, their parameters, the PRF.
+fn schannel_op() -> impl Strategy<Value = Op> {
+    let random_len = || prop_oneof![4 => Just(32usize), 1 => 0usize..40];
+    prop_oneof![
+        3 => (
+            any::<bool>(),
+            random_len(),
+            random_len(),
+            schannel_alg(SCHANNEL_ENC_KEY),
+            schannel_alg(SCHANNEL_MAC_KEY),
+        )
+            .prop_map(|(tls, client, server, enc, mac)| Op::Schannel {
+                tls,
+                client,
+                server,
+                enc,
+                mac,
+            }),
+        2 => (idx(), 0u8..3, random_len(), schannel_alg(SCHANNEL_ENC_KEY))
+            .prop_map(|(key, which, len, alg)| Op::SetSchannel { key, which, len, alg }),
+        2 => (idx(), 0usize..20, 0usize..70, prop_oneof![Just(12usize), 0usize..300])
+            .prop_map(|(hash, label, seed, len)| Op::Prf { hash, label, seed, len }),
+    ]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         2 => provider_op(),
         3 => key_source_op(),
         5 => key_op(),
         4 => hash_op(),
+        1 => schannel_op(),
     ]
 }
 
@@ -1650,6 +1739,7 @@ fn provider_pool(stores: &Stores) -> Vec<Provider> {
             )
             .unwrap(),
         Provider::acquire(None, Some(MS_ENH_RSA_AES_PROV_XP), aes, verify).unwrap(),
+        Provider::verify_context(ProviderType::RSA_SCHANNEL).unwrap(),
         Provider::acquire(
             Some("pool-default"),
             Some(MS_ENHANCED_PROV),
@@ -1824,6 +1914,63 @@ impl<'p, 'o> World<'p, 'o> {
         pool.iter()
             .find(|p| std::ptr::eq(*p, key.provider()))
             .expect("every pooled key borrows a pool provider")
+    }
+
+    /// [`Op::Schannel`]: a master key on the SChannel provider, its hashes and derived keys.
+    fn schannel(
+        &mut self,
+        tls: bool,
+        client: usize,
+        server: usize,
+        enc: &SchannelAlg,
+        mac: &SchannelAlg,
+    ) -> Result<Outcome, TestCaseError> {
+        let ctx = self.ctx;
+        let pool = self.pool;
+        let Some(prov) = pool
+            .iter()
+            .find(|p| p.prov_type() == ProviderType::RSA_SCHANNEL)
+        else {
+            return Ok(Outcome::Skipped);
+        };
+        let alg = if tls {
+            AlgId::TLS1_MASTER
+        } else {
+            AlgId::SSL3_MASTER
+        };
+        let Some(mut master) =
+            ctx.ok("Provider::gen_key", prov.gen_key(alg, KeyFlags::EXPORTABLE))?
+        else {
+            return Ok(Outcome::Ran);
+        };
+        ctx.ok(
+            "Key::set_client_random",
+            master.set_client_random(&pattern(client, 21)),
+        )?;
+        ctx.ok(
+            "Key::set_server_random",
+            master.set_server_random(&pattern(server, 22)),
+        )?;
+        ctx.ok("Key::set_schannel_alg", master.set_schannel_alg(enc))?;
+        ctx.ok("Key::set_schannel_alg", master.set_schannel_alg(mac))?;
+        let made = prov.create_hash(AlgId::SCHANNEL_MASTER_HASH, Some(&master));
+        if let Some(mut hash) = ctx.ok("Provider::create_hash", made)? {
+            for derived in [AlgId::SCHANNEL_ENC_KEY, AlgId::SCHANNEL_MAC_KEY] {
+                for flags in [KeyFlags::EXPORTABLE, KeyFlags::SERVER] {
+                    let key = prov.derive_key(derived, &mut hash, flags);
+                    if let Some(key) = ctx.ok("Provider::derive_key", key)? {
+                        self.push_key(key);
+                    }
+                }
+            }
+            push_capped(&mut self.hashes, hash, MAX_HASHES);
+        }
+        let prf = prov.create_hash(AlgId::TLS1PRF, Some(&master));
+        if let Some(prf) = ctx.ok("Provider::create_hash", prf)? {
+            push_capped(&mut self.hashes, prf, MAX_HASHES);
+        }
+        self.push_key(master);
+        Ok(Outcome::Ran)
     }
 
     fn push_key(&mut self, key: Key<'p>) {
@@ -2230,6 +2377,56 @@ impl<'p, 'o> World<'p, 'o> {
                     return Ok(Outcome::Skipped);
                 };
                 ctx.ok("Key::destroy", self.keys.remove(k).destroy())?;
+            }
+            Op::Schannel {
+                tls,
+                client,
+                server,
+                enc,
+                mac,
+            } => return self.schannel(*tls, *client, *server, enc, mac),
+            Op::SetSchannel {
+                key,
+                which,
+                len,
+                alg,
+            } => {
+                let Some(k) = pick(self.keys.len(), *key) else {
+                    return Ok(Outcome::Skipped);
+                };
+                let key = &mut self.keys[k];
+                let random = pattern(*len, 11);
+                match which {
+                    0 => ctx.ok("Key::set_client_random", key.set_client_random(&random))?,
+                    1 => ctx.ok("Key::set_server_random", key.set_server_random(&random))?,
+                    _ => ctx.ok("Key::set_schannel_alg", key.set_schannel_alg(alg))?,
+                };
+            }
+            Op::Prf {
+                hash,
+                label,
+                seed,
+                len,
+            } => {
+                let Some(h) = pick(self.hashes.len(), *hash) else {
+                    return Ok(Outcome::Skipped);
+                };
+                let hash = &mut self.hashes[h];
+                ctx.ok(
+                    "Hash::set_tls1prf_label",
+                    hash.set_tls1prf_label(&pattern(*label, 12)),
+                )?;
+                ctx.ok(
+                    "Hash::set_tls1prf_seed",
+                    hash.set_tls1prf_seed(&pattern(*seed, 13)),
+                )?;
+                if let Some(out) = ctx.ok("Hash::prf", hash.prf(*len))? {
+                    let longer = ctx.ok("Hash::prf", hash.prf(*len + 7))?;
+                    ctx.ensure(
+                        out.len() == *len && longer.is_some_and(|l| l[..*len] == out[..]),
+                        || format!("a PRF output is not a prefix of a longer one\n  {hash:?}"),
+                    )?;
+                }
             }
             Op::CreateHash { prov, alg, key } => {
                 let key = key
@@ -2916,6 +3113,8 @@ fn docs_cover_every_function_called() {
             "Key::destroy",
             "Hash::duplicate",
             "Hash::destroy",
+            "Hash::set_tls1prf_label",
+            "Hash::set_tls1prf_seed",
         ];
         assert_eq!(errors.is_empty(), none.contains(api), "{api}: {errors:?}");
     }

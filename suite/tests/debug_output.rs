@@ -24,6 +24,7 @@ use std::fmt::Debug;
 use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CipherMode, Error, HmacInfo, Key, KeyFlags, KeyPermissions,
     KeySet, KeySpec, KeyStore, MS_DEF_PROV, Pkcs1Rejection, Provider, ProviderType, ReleaseFlags,
+    SCHANNEL_ENC_KEY, SCHANNEL_MAC_KEY, SchannelAlg,
 };
 use zeroize::Zeroizing;
 
@@ -458,6 +459,54 @@ fn hashes_and_hmac_info() {
     let mut session = prov.create_hash(AlgId::SHA_512, None).unwrap();
     session.hash_session_key(&key, 0).unwrap();
     check.debug("hash of a session key", &session);
+    check.finish();
+}
+
+/// SChannel master keys, the keys derived from them, their hashes and `SchannelAlg`.
+#[test]
+fn schannel_keys_and_hashes() {
+    let mut check = Check::new();
+    let prov = Provider::verify_context(ProviderType::RSA_SCHANNEL).unwrap();
+    let pre = random(48);
+    check.secret("pre-master secret", &pre);
+    let mut master = prov
+        .import_key(
+            &plaintext_blob(AlgId::TLS1_MASTER, &pre),
+            None,
+            KeyFlags::EXPORTABLE,
+        )
+        .unwrap();
+    check.debug("TLS1 master key", &master);
+    master.set_client_random(&[1; 32]).unwrap();
+    master.set_server_random(&[2; 32]).unwrap();
+    let des = SchannelAlg::new(SCHANNEL_ENC_KEY, AlgId::DES, 64);
+    master.set_schannel_alg(&des).unwrap();
+    master
+        .set_schannel_alg(&SchannelAlg::new(SCHANNEL_MAC_KEY, AlgId::MD5, 128))
+        .unwrap();
+    check.debug("SchannelAlg", &des);
+    let mut keys = prov
+        .create_hash(AlgId::SCHANNEL_MASTER_HASH, Some(&master))
+        .unwrap();
+    let secret = master.export(None, BlobType::PlaintextKeyBlob, 0).unwrap();
+    check.secret("master secret", &Zeroizing::new(secret[12..].to_vec()));
+    check.debug("master key after the master hash", &master);
+    check.debug("master hash", &keys);
+    for (alg, what) in [
+        (AlgId::SCHANNEL_ENC_KEY, "server write key"),
+        (AlgId::SCHANNEL_MAC_KEY, "server MAC key"),
+    ] {
+        let key = prov
+            .derive_key(alg, &mut keys, KeyFlags::EXPORTABLE | KeyFlags::SERVER)
+            .unwrap();
+        let blob = key.export(None, BlobType::PlaintextKeyBlob, 0).unwrap();
+        check.secret(what, &Zeroizing::new(blob[12..].to_vec()));
+        check.debug(what, &key);
+    }
+    let mut prf = prov.create_hash(AlgId::TLS1PRF, Some(&master)).unwrap();
+    prf.set_tls1prf_label(b"client finished").unwrap();
+    check.secret("PRF output", &prf.prf(40).unwrap());
+    check.debug("TLS1 PRF hash", &prf);
     check.finish();
 }
 

@@ -308,7 +308,7 @@ fn provider_types_and_names() {
             NTE_BAD_PROV_TYPE
         );
     }
-    for raw in [999, 2, 3, 12] {
+    for raw in [999, 2, 3, 18] {
         assert_eq!(
             err_code(Provider::verify_context(ty(raw))),
             NTE_PROV_TYPE_NOT_DEF,

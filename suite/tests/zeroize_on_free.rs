@@ -15,7 +15,8 @@
 //! wrapped with a session key and unwrapped (the decrypted body); RSA key pairs imported,
 //! generated, in verify contexts, in file and memory containers, and in the per-context cache;
 //! HMAC and `CALG_MAC` keys; hash values and hash state of secret data; `CryptHashSessionKey`;
-//! plaintext buffers that encryption grows or replaces; key files (`cryptoapi::keyfile`) of
+//! plaintext buffers that encryption grows or replaces; SChannel pre-master and master secrets,
+//! key blocks, derived keys and TLS PRF output; key files (`cryptoapi::keyfile`) of
 //! every private format written and read, PVK and encrypted PKCS#8 under passwords (right and
 //! wrong), a private exponent rebuilt from a cut-short blob, and `from_key` / `import`.
 //!
@@ -49,7 +50,8 @@ use alloc_probe::{Pattern, Session};
 use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CRYPT_LITTLE_ENDIAN, CRYPT_OAEP, CipherMode, HP_HASHVAL, Hash,
     HmacInfo, Key, KeyFile, KeyFlags, KeyFormat, KeyPermissions, KeySpec, KeyStore, MS_DEF_PROV,
-    Pkcs1Rejection, Provider, ProviderType, PvkEncryption, ReleaseFlags,
+    Pkcs1Rejection, Provider, ProviderType, PvkEncryption, ReleaseFlags, SCHANNEL_ENC_KEY,
+    SCHANNEL_MAC_KEY, SchannelAlg,
 };
 use zeroize::Zeroizing;
 
@@ -933,6 +935,71 @@ fn keyed_hashes_and_secret_hash_values_are_wiped() {
             }
         },
     ));
+    check(cases);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The SChannel provider
+
+/// SSL 3.0 and TLS 1.0 master keys: the pre-master secret (imported in the clear and unwrapped
+/// from a `SIMPLEBLOB`), the master secret a master hash makes, the keys and IVs cut from the
+/// key block, the HMAC keys of the PRF and the PRF's output, through duplicates, exports and
+/// `CryptHashSessionKey`.
+#[test]
+fn schannel_secrets_are_wiped() {
+    let _serial = serial();
+    let mut cases = Vec::new();
+    for alg in [AlgId::TLS1_MASTER, AlgId::SSL3_MASTER] {
+        let pair_blob = private_blob(AlgId::RSA_KEYX);
+        cases.push(case(format!("{alg:?}: master secret, key block, PRF"), move |w| {
+            scrubbed! {
+                let pre = random(48);
+                w.key("pre-master secret", &pre);
+                let prov = Provider::verify_context(ProviderType::RSA_SCHANNEL).unwrap();
+                let pair = prov.import_key(&pair_blob, None, KeyFlags::EXPORTABLE).unwrap();
+                let blob = plaintext_blob(alg, &pre);
+                let mut master = prov.import_key(&blob, None, KeyFlags::EXPORTABLE).unwrap();
+                master.set_client_random(&[1; 32]).unwrap();
+                master.set_server_random(&[2; 32]).unwrap();
+                master.set_schannel_alg(&SchannelAlg::new(SCHANNEL_ENC_KEY, AlgId::TRIPLE_DES, 168)).unwrap();
+                master.set_schannel_alg(&SchannelAlg::new(SCHANNEL_MAC_KEY, AlgId::SHA1, 160)).unwrap();
+                let keys = Box::new(prov.create_hash(AlgId::SCHANNEL_MASTER_HASH, Some(&master)).unwrap());
+                let secret = key_bytes(&master);
+                w.key("master secret", &secret);
+                let mut copy = keys.duplicate().unwrap();
+                drop(keys);
+                let enc = prov.derive_key(AlgId::SCHANNEL_ENC_KEY, &mut copy, KeyFlags::EXPORTABLE).unwrap();
+                w.secret("client write key", &key_bytes(&enc));
+                let mut server = prov.derive_key(AlgId::SCHANNEL_ENC_KEY, &mut copy, KeyFlags::EXPORTABLE | KeyFlags::SERVER).unwrap();
+                w.secret("server write key", &key_bytes(&server));
+                let mut data = b"record data, three blocks long..".to_vec();
+                server.encrypt(&mut data, false).unwrap();
+                let mac = prov.derive_key(AlgId::SCHANNEL_MAC_KEY, &mut copy, KeyFlags::EXPORTABLE | KeyFlags::SERVER).unwrap();
+                w.key("server MAC key", &key_bytes(&mac));
+                let mut hmac = prov.create_hash(AlgId::HMAC, Some(&mac)).unwrap();
+                hmac.set_hmac_info(&HmacInfo::new(AlgId::SHA1)).unwrap();
+                hmac.hash_data(&data).unwrap();
+                drop(value(&mut hmac));
+                let mut session = prov.create_hash(AlgId::MD5, None).unwrap();
+                session.hash_session_key(&master, 0).unwrap();
+                drop(value(&mut session));
+                let wrapped = master.export(Some(&pair), BlobType::SimpleBlob, 0).unwrap();
+                let unwrapped = prov.import_key(&wrapped, Some(&pair), KeyFlags::empty()).unwrap();
+                let twin = unwrapped.duplicate().unwrap();
+                drop((enc, server, mac, copy, unwrapped, twin));
+                if alg == AlgId::TLS1_MASTER {
+                    let mut prf = Box::new(prov.create_hash(AlgId::TLS1PRF, Some(&master)).unwrap());
+                    prf.set_tls1prf_label(b"client finished").unwrap();
+                    prf.set_tls1prf_seed(&[3; 36]).unwrap();
+                    let out = prf.prf(150).unwrap();
+                    w.secret("PRF output", &out);
+                    let again = prf.duplicate().unwrap();
+                    drop((again.prf(12).unwrap(), prf));
+                };
+                drop((master, pair));
+            }
+        }));
+    }
     check(cases);
 }
 
