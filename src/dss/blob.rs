@@ -230,8 +230,32 @@ impl DlBlob {
     }
 }
 
+/// The fields of an imported version 3 blob that its numbers do not fix, kept by the key so
+/// that its version 3 export gives the same bytes back: `bitlenQ` (which may exceed q's width),
+/// `bitlenJ` and j (0 and empty when the blob had no j), and `bitlenX`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct V3Layout {
+    pub(crate) bits_q: u32,
+    pub(crate) bits_j: u32,
+    pub(crate) j: Vec<u8>,
+    /// `bitlenX` of a private blob.
+    pub(crate) bits_x: Option<u32>,
+}
+
+impl V3Layout {
+    /// The layout of a version 3 blob, `None` for others.
+    pub(crate) fn of(blob: &DlBlob) -> Option<V3Layout> {
+        blob.version3.then(|| V3Layout {
+            bits_q: blob.bits_q,
+            bits_j: blob.bits_j,
+            j: blob.j.clone(),
+            bits_x: blob.private.then_some(blob.bits_x),
+        })
+    }
+}
+
 /// Bytes of a number of `bits` bits.
-fn byte_len(bits: u32) -> usize {
+pub(crate) fn byte_len(bits: u32) -> usize {
     bits.div_ceil(8) as usize
 }
 

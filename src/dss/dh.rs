@@ -8,7 +8,7 @@ use super::arith::{
     Group, bit_width_le, dispatch, fips_bits_supported, fips186_2_generate, from_le, le_bytes,
     le_secret,
 };
-use super::blob::{DlBlob, DssSeed, Family, MAX_DH_BITS, serialize};
+use super::blob::{DlBlob, DssSeed, Family, MAX_DH_BITS, V3Layout, byte_len, serialize};
 use crate::alg::AlgId;
 use crate::error::{Error, Result};
 
@@ -105,9 +105,11 @@ impl DhKey {
     }
 
     /// The key's blob numbers: "DH2" (p, g, x) for a private version 2 blob, "DH1" (y) for a
-    /// public one, "DH4" / "DH3" with `version3` (q, j and the `DSSSEED` when known: `bitlenQ`
-    /// and `bitlenJ` are 0 and the counter 0xFFFFFFFF otherwise; x at q's width, or p's
-    /// without q). `NTE_BAD_KEY_STATE` for a private blob of a public key.
+    /// public one, "DH4" / "DH3" with `version3`. A key imported from a version 3 blob gives that
+    /// blob's `bitlenQ`, `bitlenJ`, j and `bitlenX` back; others carry q and j = (p − 1)/q at
+    /// their exact bit widths when q is known (`bitlenQ` and `bitlenJ` 0 otherwise), x at q's
+    /// width (p's without q), and the `DSSSEED` when known (counter 0xFFFFFFFF otherwise).
+    /// `NTE_BAD_KEY_STATE` for a private blob of a public key.
     pub(crate) fn to_blob(&self, private: bool, version3: bool) -> Result<DlBlob> {
         self.ops.to_blob(self.alg, private, version3)
     }
@@ -192,10 +194,8 @@ struct Pair<const L: usize> {
     y: Uint<L>,
     x: Option<Uint<L>>,
     seed: Option<DssSeed>,
-    /// bitlenJ and j of an imported version 3 blob, kept so that its export gives them back.
-    j: Option<(u32, Vec<u8>)>,
-    /// bitlenX of an imported version 3 blob.
-    bits_x: Option<u32>,
+    /// The layout of an imported version 3 blob, kept so that its export gives it back.
+    layout: Option<V3Layout>,
 }
 
 impl<const L: usize> Drop for Pair<L> {
@@ -213,21 +213,18 @@ impl<const L: usize> Pair<L> {
             y,
             x: Some(*x),
             seed,
-            j: None,
-            bits_x: None,
+            layout: None,
         })
     }
 
     fn from_blob(group: Group<L>, blob: &DlBlob) -> Result<Self> {
-        let j = if blob.version3 && blob.bits_j != 0 {
+        if blob.version3 && blob.bits_j != 0 {
             let j = from_le::<L>(&blob.j).ok_or(Error::BadData)?;
             if Some(j) != cofactor(&group) {
                 return Err(Error::BadData);
             }
-            Some((blob.bits_j, blob.j.clone()))
-        } else {
-            None
-        };
+        }
+        let layout = V3Layout::of(blob);
         let seed = blob.seed;
         if blob.private {
             let x = Zeroizing::new(from_le::<L>(&blob.x).ok_or(Error::BadData)?);
@@ -243,8 +240,7 @@ impl<const L: usize> Pair<L> {
                 y,
                 x: Some(*x),
                 seed,
-                j,
-                bits_x: blob.version3.then_some(blob.bits_x),
+                layout,
             });
         }
         let y = from_le::<L>(&blob.y).ok_or(Error::BadData)?;
@@ -256,8 +252,7 @@ impl<const L: usize> Pair<L> {
             y,
             x: None,
             seed,
-            j,
-            bits_x: None,
+            layout,
         })
     }
 }
@@ -319,23 +314,28 @@ impl<const L: usize> DhOps for Pair<L> {
         blob.y = y;
         blob.seed = Some(self.seed.unwrap_or(DssSeed::NONE));
         if let (Some(q), Some(q_bits)) = (group.q(), group.q_bits()) {
-            blob.bits_q = q_bits;
-            blob.q = le_bytes(q, q_bits.div_ceil(8) as usize)?;
-            let (bits_j, j) = match (&self.j, cofactor(group)) {
-                (Some(kept), _) => kept.clone(),
-                (None, Some(j)) => {
-                    let bits_j = j.bit_width_vartime();
-                    (bits_j, le_bytes(&j, bits_j.div_ceil(8) as usize)?)
-                }
-                (None, None) => (0, Vec::new()),
-            };
-            blob.bits_j = bits_j;
-            blob.j = j;
+            let bits_q = self.layout.as_ref().map_or(q_bits, |kept| kept.bits_q);
+            blob.bits_q = bits_q;
+            blob.q = le_bytes(q, byte_len(bits_q))?;
         }
+        let (bits_j, j) = match (&self.layout, cofactor(group)) {
+            (Some(kept), _) => (kept.bits_j, kept.j.clone()),
+            (None, Some(j)) => {
+                let bits_j = j.bit_width_vartime();
+                (bits_j, le_bytes(&j, byte_len(bits_j))?)
+            }
+            (None, None) => (0, Vec::new()),
+        };
+        blob.bits_j = bits_j;
+        blob.j = j;
         if let Some(x) = x {
-            let bits_x = self.bits_x.unwrap_or_else(|| group.exponent_bits());
+            let bits_x = self
+                .layout
+                .as_ref()
+                .and_then(|kept| kept.bits_x)
+                .unwrap_or_else(|| group.exponent_bits());
             blob.bits_x = bits_x;
-            blob.x = le_secret(x, bits_x.div_ceil(8) as usize)?;
+            blob.x = le_secret(x, byte_len(bits_x))?;
         }
         Ok(blob)
     }
@@ -363,8 +363,7 @@ impl<const L: usize> DhOps for Pair<L> {
             y: self.y,
             x: self.x,
             seed: self.seed,
-            j: self.j.clone(),
-            bits_x: self.bits_x,
+            layout: self.layout.clone(),
         })
     }
 }
@@ -521,6 +520,28 @@ mod tests {
             v
         };
         assert!(a.agree(&minus_one).is_err());
+    }
+
+    /// A version 3 blob with its own choice of the free fields (a wider `bitlenQ`, no j,
+    /// x at p's width) exports as itself.
+    #[test]
+    fn version_3_layouts_are_kept() {
+        let a = DhKey::generate(CALG_DH_EPHEM, 512).unwrap();
+        for private in [false, true] {
+            let mut blob = a.to_blob(private, true).unwrap();
+            blob.bits_q = 176;
+            blob.q.resize(22, 0);
+            blob.bits_j = 0;
+            blob.j.clear();
+            if private {
+                blob.bits_x = 512;
+                blob.x.resize(64, 0);
+            }
+            let bytes = serialize(&blob).unwrap();
+            let again = DhKey::from_blob(&parse(&bytes).unwrap()).unwrap();
+            assert_eq!(again.export(private, true).unwrap(), bytes);
+            assert_eq!(again.public_value().unwrap(), a.public_value().unwrap());
+        }
     }
 
     #[test]

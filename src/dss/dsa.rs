@@ -10,7 +10,7 @@ use super::arith::{
     DSA_LIMBS, Group, Q_BITS, Q_LEN, bit_width_le, fips_bits_supported, fips186_2_generate,
     fips186_2_verify, from_be, from_le, le_bytes, le_secret,
 };
-use super::blob::{DlBlob, DssSeed, Family, MAX_DSS_BITS, serialize};
+use super::blob::{DlBlob, DssSeed, Family, MAX_DSS_BITS, V3Layout, byte_len, serialize};
 use crate::alg::AlgId;
 use crate::error::{Error, Result};
 
@@ -167,8 +167,8 @@ struct Inner {
     y: U,
     /// x, in [1, q − 1].
     x: Option<U>,
-    /// bitlenJ and j of an imported version 3 blob, kept so that its export gives them back.
-    j: Option<(u32, Vec<u8>)>,
+    /// The layout of an imported version 3 blob, kept so that its export gives it back.
+    layout: Option<V3Layout>,
 }
 
 impl Drop for Inner {
@@ -195,9 +195,14 @@ impl DsaKey {
         Ok(DsaKey::assemble(params, y, Some(*x), None))
     }
 
-    fn assemble(params: DsaParams, y: U, x: Option<U>, j: Option<(u32, Vec<u8>)>) -> DsaKey {
+    fn assemble(params: DsaParams, y: U, x: Option<U>, layout: Option<V3Layout>) -> DsaKey {
         DsaKey {
-            inner: Box::new(Inner { params, y, x, j }),
+            inner: Box::new(Inner {
+                params,
+                y,
+                x,
+                layout,
+            }),
         }
     }
 
@@ -212,15 +217,13 @@ impl DsaKey {
         let seed = blob.seed.unwrap_or(DssSeed::NONE);
         let params = DsaParams::from_le(blob.bits, &blob.p, &blob.q, &blob.g, seed)?;
         let group = &params.group;
-        let j = if blob.version3 && blob.bits_j != 0 {
+        if blob.version3 && blob.bits_j != 0 {
             let j = from_le::<DSA_LIMBS>(&blob.j).ok_or(Error::BadData)?;
             if j != cofactor(group)? {
                 return Err(Error::BadData);
             }
-            Some((blob.bits_j, blob.j.clone()))
-        } else {
-            None
-        };
+        }
+        let layout = V3Layout::of(blob);
         if blob.private {
             let x = Zeroizing::new(from_le::<DSA_LIMBS>(&blob.x).ok_or(Error::BadData)?);
             if !group.is_private_value(&x) {
@@ -230,19 +233,20 @@ impl DsaKey {
             if blob.version3 && le_bytes(&y, group.len())? != blob.y {
                 return Err(Error::BadData);
             }
-            return Ok(DsaKey::assemble(params, y, Some(*x), j));
+            return Ok(DsaKey::assemble(params, y, Some(*x), layout));
         }
         let y = from_le::<DSA_LIMBS>(&blob.y).ok_or(Error::BadData)?;
         if !group.is_public_value(&y) {
             return Err(Error::BadData);
         }
-        Ok(DsaKey::assemble(params, y, None, j))
+        Ok(DsaKey::assemble(params, y, None, layout))
     }
 
     /// The key's blob numbers: a `PRIVATEKEYBLOB` when `private` ("DSS2", or "DSS4" with
-    /// `version3`), else a `PUBLICKEYBLOB` ("DSS1", "DSS3"). A version 3 blob carries
-    /// j = (p − 1)/q with `bitlenJ` its exact bit width (or the j it was imported with), and
-    /// `bitlenX` 160. `NTE_BAD_KEY_STATE` for a private blob of a public key.
+    /// `version3`), else a `PUBLICKEYBLOB` ("DSS1", "DSS3"). A key imported from a version 3
+    /// blob gives that blob's `bitlenJ`, j and `bitlenX` back; others carry j = (p − 1)/q with
+    /// `bitlenJ` its exact bit width, and `bitlenX` 160. `NTE_BAD_KEY_STATE` for a private blob
+    /// of a public key.
     pub(crate) fn to_blob(&self, private: bool, version3: bool) -> Result<DlBlob> {
         let inner = &self.inner;
         let group = &inner.params.group;
@@ -270,18 +274,20 @@ impl DsaKey {
             seed: Some(inner.params.seed),
         };
         if version3 {
-            let (bits_j, j) = match &inner.j {
-                Some(kept) => kept.clone(),
+            let (bits_j, j, bits_x) = match &inner.layout {
+                Some(kept) => (kept.bits_j, kept.j.clone(), kept.bits_x),
                 None => {
                     let j = cofactor(group)?;
                     let bits_j = j.bit_width_vartime();
-                    (bits_j, le_bytes(&j, bits_j.div_ceil(8) as usize)?)
+                    (bits_j, le_bytes(&j, byte_len(bits_j))?, None)
                 }
             };
             blob.bits_j = bits_j;
             blob.j = j;
-            if private {
-                blob.bits_x = Q_BITS;
+            if let Some(x) = inner.x.as_ref().filter(|_| private) {
+                let bits_x = bits_x.unwrap_or(Q_BITS);
+                blob.bits_x = bits_x;
+                blob.x = le_secret(x, byte_len(bits_x))?;
             }
         }
         Ok(blob)
@@ -295,13 +301,13 @@ impl DsaKey {
     /// An independent copy (`CryptDuplicateKey`), private half included.
     pub(crate) fn duplicate(&self) -> DsaKey {
         let inner = &self.inner;
-        DsaKey::assemble(inner.params, inner.y, inner.x, inner.j.clone())
+        DsaKey::assemble(inner.params, inner.y, inner.x, inner.layout.clone())
     }
 
     /// The public half alone.
     pub(crate) fn public_key(&self) -> DsaKey {
         let inner = &self.inner;
-        DsaKey::assemble(inner.params, inner.y, None, inner.j.clone())
+        DsaKey::assemble(inner.params, inner.y, None, inner.layout.clone())
     }
 
     pub(crate) fn params(&self) -> &DsaParams {
@@ -566,6 +572,29 @@ mod tests {
         assert_eq!((v3.bits_q, v3.bits_x), (160, 160));
         // p = 0x8df2.. (512 bits), q = 0xc773.. (160 bits): (p - 1)/q has 352 bits.
         assert_eq!((v3.bits_j, v3.j.len()), (352, 44));
+    }
+
+    /// A version 3 blob with its own choice of the free fields (no j, a wider `bitlenX`)
+    /// exports as itself.
+    #[test]
+    fn version_3_layouts_are_kept() {
+        let key = fips_key();
+        for private in [false, true] {
+            let mut blob = key.to_blob(private, true).unwrap();
+            blob.bits_j = 0;
+            blob.j.clear();
+            if private {
+                blob.bits_x = 200;
+                blob.x.resize(25, 0);
+            }
+            let bytes = serialize(&blob).unwrap();
+            let again = DsaKey::from_blob(&parse(&bytes).unwrap()).unwrap();
+            assert_eq!(again.export(private, true).unwrap(), bytes);
+            assert_eq!(
+                again.export(private, false).unwrap(),
+                key.export(private, false).unwrap()
+            );
+        }
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //!   header never panic the decoder and fail only with `NTE_BAD_DATA`, `NTE_BAD_TYPE` or
 //!   `NTE_BAD_ALGID`;
 //! * keys: every truncation of a key's blob (each layout) fails; any single-byte change fails
-//!   with a named code or gives a key that works (a DSS pair signs what its public blob
-//!   verifies; a DH pair agrees with a peer; a DH1 public value agrees or is refused) and
-//!   whose export imports again to the same export;
+//!   with a named code or gives a key that exports exactly the changed blob and works (a DSS
+//!   pair signs what its public blob verifies; a DH pair agrees with a peer; a DH1 public value
+//!   agrees or is refused);
 //! * DSA: a signature of any hash verifies, and no other hash, no changed byte of the
 //!   signature, no other key;
 //! * Diffie-Hellman: two pairs in any of the test groups agree.
@@ -290,6 +290,14 @@ fn works(bytes: &[u8], dss: bool, name: &str) -> Result<(), TestCaseError> {
             Ok(key) => key,
             Err(err) => return import_error(&err),
         };
+        // The key exports the very blob it came from.
+        let len = harness::encoded_len(&harness::decode(bytes).unwrap());
+        prop_assert_eq!(
+            &key.export(private, version3).unwrap()[..],
+            &bytes[..len],
+            "{}",
+            name
+        );
         let again = Dsa::import(&key.export(private, version3).unwrap()).unwrap();
         prop_assert_eq!(
             again.export(private, version3).unwrap(),
@@ -317,6 +325,13 @@ fn works(bytes: &[u8], dss: bool, name: &str) -> Result<(), TestCaseError> {
         Ok(key) => key,
         Err(err) => return import_error(&err),
     };
+    let len = harness::encoded_len(&harness::decode(bytes).unwrap());
+    prop_assert_eq!(
+        &key.export(private, version3).unwrap()[..],
+        &bytes[..len],
+        "{}",
+        name
+    );
     let again = Dh::import(&key.export(private, version3).unwrap()).unwrap();
     prop_assert_eq!(
         again.export(private, version3).unwrap(),
