@@ -2,17 +2,18 @@
 //! `MS_DEF_DSS_DH_PROV`, `MS_ENH_DSS_DH_PROV`, `MS_DEF_DH_SCHANNEL_PROV`): DSA as FIPS 186-2
 //! defines it, Diffie-Hellman agreement, and their key BLOBs.
 //!
-//! Everything here is crate-internal and pure: keys are values, blobs are bytes, and the
-//! provider layer decides which provider offers what. The pieces:
+//! **Not part of the public API.** Everything here is crate-internal (`pub(crate)`) and pure:
+//! keys are values, blobs are bytes, and the provider layer decides which provider offers what.
+//! The module is public, and hidden, only for [`harness`], the face the test suite and the
+//! fuzz targets (separate crates) reach it through. The pieces:
 //!
-//! * [`DsaParams`] and [`DsaKey`]: FIPS 186-2 domain parameters (512 to 1024 bits, made from a
-//!   SEED so that the `DSSSEED` verifies, see [`verify_seed`]), key pairs, signatures in
-//!   Windows' format (r then s, each 20 bytes little-endian) over SHA-1 values only
-//!   ([`signing_hash`]).
-//! * [`DhKey`]: Diffie-Hellman key pairs in 512- to 4096-bit groups, generated (a FIPS 186-2
+//! * `DsaParams` and `DsaKey`: FIPS 186-2 domain parameters (512 to 1024 bits, made from a
+//!   SEED so that the `DSSSEED` verifies, see `verify_seed`), key pairs, signatures in Windows'
+//!   format (r then s, each 20 bytes little-endian) over SHA-1 values only (`signing_hash`).
+//! * `DhKey`: Diffie-Hellman key pairs in 512- to 4096-bit groups, generated (a FIPS 186-2
 //!   group) or in a given group (`KP_P`, `KP_G`, `KP_Q`), and the raw shared secret.
-//! * [`parse`] / [`serialize`] over [`DlBlob`]: the eight BLOB layouts ("DSS1" to "DSS4",
-//!   "DH1" to "DH4"), strict and byte-exact.
+//! * `parse` / `serialize` over `DlBlob`: the eight BLOB layouts ("DSS1" to "DSS4", "DH1" to
+//!   "DH4"), strict and byte-exact.
 //!
 //! The arithmetic is this crate's own (`arith`), over `crypto-bigint`'s constant-time
 //! fixed-size integers, as for RSA: private values (x, each signature's k, the shared secret)

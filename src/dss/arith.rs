@@ -256,7 +256,8 @@ pub(super) fn fips_bits_supported(bits: u32) -> bool {
 /// Generates p (`bits` bits), q (160 bits) and g from fresh random SEEDs, exactly as FIPS 186-2
 /// Appendix 2.2 does, then g = h^((p − 1)/q) mod p for the first h = 2, 3, ... giving g > 1
 /// (Appendix 4). `NTE_BAD_DATA` for an unsupported size, `NTE_FAIL` when the randomness fails.
-/// Slow: tens of milliseconds at 512 bits, about a second at 1024, much longer at 4096.
+/// Variable-time and slow at the top: milliseconds at 512 bits, tens at 1024, seconds at 4096
+/// (optimised).
 pub(super) fn fips186_2_generate<const L: usize>(bits: u32) -> Result<FipsParams<L>> {
     if !fips_bits_supported(bits) || bits > Uint::<L>::BITS {
         return Err(Error::BadData);

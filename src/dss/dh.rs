@@ -37,7 +37,8 @@ impl DhKey {
     /// (160 bits) and g made from a random SEED the FIPS 186-2 way (as the DSS providers make
     /// the groups of `CryptGenKey(CALG_DH_*)`, whose version 3 blobs carry a `DSSSEED`), x in
     /// [1, q − 1]. `NTE_BAD_DATA` for another size, `NTE_FAIL` when the randomness fails.
-    /// Slow: about a second at 1024 bits, minutes at 4096.
+    /// Slow at the top: tens of milliseconds at 1024 bits, seconds at 2048 to 4096 (optimised;
+    /// it varies with the SEEDs drawn).
     pub(crate) fn generate(alg: AlgId, bits: u32) -> Result<DhKey> {
         fn build<const L: usize>(bits: u32) -> Result<Box<dyn DhOps>> {
             let made = fips186_2_generate::<L>(bits)?;

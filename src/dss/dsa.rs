@@ -59,8 +59,8 @@ impl DsaParams {
     /// New domain parameters of `bits` bits (512 to 1024 in steps of 64), made from a random
     /// SEED exactly as FIPS 186-2 Appendix 2.2 makes them, so that their `DSSSEED` verifies
     /// ([`DsaParams::verify_seed`]); g = 2^((p − 1)/q) mod p (or the next h that gives g > 1).
-    /// `NTE_BAD_DATA` for another size, `NTE_FAIL` when the randomness fails. Slow: about a
-    /// second at 1024 bits (optimised), much longer unoptimised.
+    /// `NTE_BAD_DATA` for another size, `NTE_FAIL` when the randomness fails. Tens of
+    /// milliseconds at 512 to 1024 bits (optimised; it varies with the SEEDs drawn).
     pub(crate) fn generate(bits: u32) -> Result<DsaParams> {
         if !fips_bits_supported(bits) || bits > MAX_DSS_BITS {
             return Err(Error::BadData);
