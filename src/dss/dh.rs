@@ -37,6 +37,12 @@ impl DhKey {
     /// (160 bits) and g made from a random SEED the FIPS 186-2 way (as the DSS providers make
     /// the groups of `CryptGenKey(CALG_DH_*)`, whose version 3 blobs carry a `DSSSEED`), x in
     /// [1, q − 1]. `NTE_BAD_DATA` for another size, `NTE_FAIL` when the randomness fails.
+    ///
+    /// **A 160-bit q caps the strength of every size at about 80 bits** (Pollard's rho in the
+    /// subgroup): FIPS 186-2's construction, and its 20-byte `DSSSEED`, know no other q. Whether
+    /// Windows' Enhanced provider makes its 2048- to 4096-bit groups this way is not recorded
+    /// anywhere this crate could check; a caller that needs more strength should give its own
+    /// group to [`DhKey::generate_in_group`].
     /// Slow at the top: tens of milliseconds at 1024 bits, seconds at 2048 to 4096 (optimised;
     /// it varies with the SEEDs drawn).
     pub(crate) fn generate(alg: AlgId, bits: u32) -> Result<DhKey> {
