@@ -164,6 +164,8 @@
 
 mod alg;
 mod blob;
+#[doc(hidden)]
+pub mod dss;
 mod error;
 mod hash;
 mod key;

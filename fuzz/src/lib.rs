@@ -4,8 +4,10 @@
 //! This file is shared. The `cargo fuzz` targets in `fuzz/fuzz_targets/` call it, and the main
 //! crate's `suite/tests/fuzz_corpus.rs` includes it as a module to replay the committed seeds
 //! (`fuzz/seeds/`) and every crash ever found (`fuzz/regressions/`) in plain `cargo test`. It
-//! therefore uses only the public API of `cryptoapi` (plus `sha2` to seal container files),
-//! and it panics only when the crate misbehaves:
+//! therefore uses only the public API of `cryptoapi` (plus `sha2` to seal container files), and,
+//! for `dss_blob_import`, the hidden `cryptoapi::dss::harness` face of the DSS and
+//! Diffie-Hellman core until the DSS providers expose it; it panics only when the crate
+//! misbehaves:
 //!
 //! * a call fails with a code that is not one of the crate's named Windows codes;
 //! * a round trip that must hold does not (export then import, encrypt then decrypt, sign then
@@ -31,6 +33,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use cryptoapi::dss::harness as dss;
 use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CRYPT_OAEP, CipherMode, Error, Hash, HmacInfo, Key, KeyFile,
     KeyFlags, KeyFormat, KeyPermissions, KeySet, KeySpec, KeyStore, MS_DEF_PROV,
@@ -40,13 +43,14 @@ use cryptoapi::{
 use sha2::{Digest, Sha256};
 
 /// The names of the fuzz targets, as `cargo fuzz` and the seed directories know them.
-pub const TARGETS: [&str; 6] = [
+pub const TARGETS: [&str; 7] = [
     "blob_import",
     "decrypt",
     "setters",
     "container_file",
     "keyfile_read",
     "prov_params",
+    "dss_blob_import",
 ];
 
 /// Runs the target called `name` on `data` (for replaying files from a corpus).
@@ -62,6 +66,7 @@ pub fn run(name: &str, data: &[u8]) {
         "container_file" => container_file(data),
         "keyfile_read" => keyfile_read(data),
         "prov_params" => prov_params(data),
+        "dss_blob_import" => dss_blob_import(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -826,6 +831,148 @@ pub fn prov_params(data: &[u8]) {
                 assert!(matches!(e, Error::NoMoreItems), "{e:?}");
                 assert!(at >= rows);
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Target 7: DSS and Diffie-Hellman key BLOBs, through the crate's DSS core.
+// ---------------------------------------------------------------------------------------------
+
+/// The magic, `bType` and `bVersion` of the eight DSS/DH layouts, for mode 2 of
+/// [`dss_blob_import`].
+pub const DSS_LAYOUTS: [([u8; 4], u8, u8); 8] = [
+    (*b"DSS1", 6, 2),
+    (*b"DSS2", 7, 2),
+    (*b"DSS3", 6, 3),
+    (*b"DSS4", 7, 3),
+    (*b"\0DH1", 6, 2),
+    (*b"\0DH2", 7, 2),
+    (*b"\0DH3", 6, 3),
+    (*b"\0DH4", 7, 3),
+];
+
+/// dssenh.c's `primeCALG_DH_SF` and `generatorCALG_DH_SF` (little-endian, as `KP_P`/`KP_G`),
+/// the group of [`dss_fixed_dh`].
+pub const DSSENH_DH_P: &str = "85b8a54acf2b7c61b206938a873758b08dc72aa77f0d74f93a7ebcab3a54e411696fcdeaad32444fee54698c9c3b8727367006f34ede7f9da6f2ad4390ddb59b";
+/// See [`DSSENH_DH_P`].
+pub const DSSENH_DH_G: &str = "eadce0bb6026c6b3936f61e67ee2eed6db3dcaa831468f5db4aa83d35210cdfbfdfc14890cdecf541d058cbe4ae437b4c01575c5a2fc99fcad63cb7cb820dc2b";
+
+/// [`DSSENH_DH_P`] and [`DSSENH_DH_G`] as bytes.
+pub fn dssenh_dh_group() -> (Vec<u8>, Vec<u8>) {
+    (unhex(DSSENH_DH_P), unhex(DSSENH_DH_G))
+}
+
+/// A DH pair in dssenh.c's 512-bit `CALG_DH_SF` group, made once per process: the private key
+/// the peer blobs of mode 1 of [`dss_blob_import`] agree with.
+pub fn dss_fixed_dh() -> &'static dss::Dh {
+    static FIXED: OnceLock<dss::Dh> = OnceLock::new();
+    FIXED.get_or_init(|| {
+        let (p, g) = dssenh_dh_group();
+        dss::Dh::generate_in_group(dss::CALG_DH_SF, &p, &g, None).unwrap()
+    })
+}
+
+/// `dss_blob_import`: any bytes as a DSS or Diffie-Hellman key BLOB, into the crate-internal
+/// DSS core (`cryptoapi::dss::harness`) that the DSS providers use.
+///
+/// Input: a mode (u8): `0` the rest is a blob, decoded and imported as a DSS or DH key; `1` the
+/// rest is a peer's DH public blob ("DH1" or "DH3"), agreed with a fixed pair in dssenh.c's
+/// 512-bit group; `2` the harness writes the header of one of the eight layouts (u8 selector,
+/// `aiKeyAlg` u32, `bitlen` u32) and the rest is the body, so that the fuzzer works on the
+/// numbers.
+///
+/// Checks: every error is `NTE_BAD_DATA`, `NTE_BAD_TYPE` or `NTE_BAD_ALGID`; a decoded blob
+/// encodes back to its own bytes; an imported key exports exactly the blob it came from, and
+/// that export imports again; a DSS pair signs what its public key verifies, and its signature
+/// of another hash fails; a DH pair of at most 1024 bits agrees with a fresh pair in its group,
+/// both sides equal; an agreement gives a secret of p's length.
+pub fn dss_blob_import(data: &[u8]) {
+    let mut input = Input::new(data);
+    let blob = match input.u8() % 3 {
+        1 => {
+            if let Some(secret) = dss_ok(dss_fixed_dh().agree_blob(input.rest())) {
+                assert_eq!(secret.len(), 64, "a secret of p's length");
+            }
+            return;
+        }
+        2 => {
+            let (magic, blob_type, version) = DSS_LAYOUTS[usize::from(input.u8() % 8)];
+            let mut blob = vec![blob_type, version, 0, 0];
+            blob.extend_from_slice(&input.u32().to_le_bytes());
+            blob.extend_from_slice(&magic);
+            blob.extend_from_slice(&input.u32().to_le_bytes());
+            blob.extend_from_slice(input.rest());
+            blob
+        }
+        _ => input.rest().to_vec(),
+    };
+    let Some(decoded) = dss_ok(dss::decode(&blob)) else {
+        // Nothing decodes: no key imports either.
+        assert!(dss_ok(dss::Dsa::import(&blob)).is_none());
+        assert!(dss_ok(dss::Dh::import(&blob)).is_none());
+        return;
+    };
+    let own = &blob[..dss::encoded_len(&decoded)];
+    assert_eq!(
+        &dss::encode(&decoded).unwrap()[..],
+        own,
+        "decode then encode"
+    );
+    let (private, version3) = (decoded.private, decoded.version3);
+    if decoded.dss {
+        let Some(key) = dss_ok(dss::Dsa::import(&blob)) else {
+            return;
+        };
+        let exported = key.export(private, version3).unwrap();
+        assert_eq!(&exported[..], own, "a DSS key exports its own blob");
+        let again = dss::Dsa::import(&exported).unwrap();
+        assert_eq!(again.export(private, version3).unwrap(), exported);
+        if private {
+            let hash = [0x61; 20];
+            let signature = key.sign(&hash).unwrap();
+            let public = dss::Dsa::import(&key.export(false, false).unwrap()).unwrap();
+            assert!(public.verify(&hash, &signature), "sign then verify");
+            assert!(!public.verify(&[0x62; 20], &signature));
+        }
+        return;
+    }
+    if !private && !version3 {
+        // A DH1 public value has no group of its own: agreement only.
+        if let Some(secret) = dss_ok(dss_fixed_dh().agree_blob(&blob)) {
+            assert_eq!(secret.len(), 64);
+        }
+        return;
+    }
+    let Some(key) = dss_ok(dss::Dh::import(&blob)) else {
+        return;
+    };
+    let exported = key.export(private, version3).unwrap();
+    assert_eq!(&exported[..], own, "a DH key exports its own blob");
+    let again = dss::Dh::import(&exported).unwrap();
+    assert_eq!(again.export(private, version3).unwrap(), exported);
+    if private && key.bits() <= 1024 {
+        let group = dss::decode(&key.export(false, true).unwrap()).unwrap();
+        let q = (!group.q.is_empty()).then_some(&group.q[..]);
+        let peer = dss::Dh::generate_in_group(key.alg(), &group.p, &group.g, q).unwrap();
+        let mine = key.agree(&peer.public_value().unwrap()).unwrap();
+        let theirs = peer.agree(&key.public_value().unwrap()).unwrap();
+        assert_eq!(mine, theirs, "both sides agree");
+        assert_eq!(mine.len(), group.p.len());
+    }
+}
+
+/// As [`ok`], but only the DSS core's codes are expected: a blob defect is `NTE_BAD_DATA`, a
+/// foreign blob type `NTE_BAD_TYPE`, an algorithm outside the family `NTE_BAD_ALGID`.
+fn dss_ok<T>(result: cryptoapi::Result<T>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(e) => {
+            assert!(
+                matches!(e, Error::BadData | Error::BadType | Error::BadAlgId),
+                "unexpected {e:?}"
+            );
+            None
         }
     }
 }

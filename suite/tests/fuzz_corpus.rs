@@ -120,6 +120,11 @@ fn prov_params_corpus() {
 }
 
 #[test]
+fn dss_blob_import_corpus() {
+    replay("dss_blob_import", 30);
+}
+
+#[test]
 fn the_harness_fails_on_unnamed_codes_and_unknown_targets() {
     // The harness's oracle: an error code the crate has no name for is a finding.
     harness::known(&cryptoapi::Error::BadKey);
@@ -150,6 +155,7 @@ fn generated_seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         "container_file" => container_file_seeds(),
         "keyfile_read" => keyfile_read_seeds(),
         "prov_params" => prov_params_seeds(),
+        "dss_blob_import" => dss_blob_import_seeds(),
         other => panic!("no seeds for {other}"),
     }
 }
@@ -621,4 +627,87 @@ fn provider(sel: u8) -> Provider {
         _ => (cryptoapi::MS_ENH_RSA_AES_PROV, ProviderType::RSA_AES),
     };
     Provider::acquire(None, Some(name), prov_type, AcquireFlags::VERIFYCONTEXT).unwrap()
+}
+
+/// DSS and DH blobs: the blobs recorded on Windows (`data/dssenh-blobs.json`) and their
+/// version 3 forms, every layout of generated DSS and DH keys, peers of the harness's fixed DH
+/// pair (mode 1), and bodies behind headers the harness writes (mode 2).
+fn dss_blob_import_seeds() -> Vec<(String, Vec<u8>)> {
+    use cryptoapi::dss::harness::{self as dss, Dh, Dsa};
+    let mut seeds = Vec::new();
+    let mode0 = |blob: &[u8]| Seed::default().u8(0).bytes(blob).0;
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("data/dssenh-blobs.json")).unwrap();
+    for entry in data["blobs"].as_array().unwrap() {
+        let text = entry["hex"].as_str().unwrap();
+        let blob: Vec<u8> = (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect();
+        let name = entry["id"].as_str().unwrap().replace('/', "-");
+        seeds.push((format!("recorded-{name}"), mode0(&blob)));
+        let key = Dsa::import(&blob).unwrap();
+        let private = blob[0] == 7;
+        let v3 = key.export(private, true).unwrap();
+        seeds.push((format!("recorded-{name}-v3"), mode0(&v3)));
+    }
+    let dsa = Dsa::generate(512).unwrap();
+    let (p, g) = harness::dssenh_dh_group();
+    let dh_dssenh = Dh::generate_in_group(dss::CALG_DH_SF, &p, &g, None).unwrap();
+    let dh_generated = Dh::generate(dss::CALG_DH_EPHEM, 512).unwrap();
+    for version3 in [false, true] {
+        for private in [false, true] {
+            let tag = format!(
+                "v{}-{}",
+                if version3 { 3 } else { 2 },
+                if private { "private" } else { "public" }
+            );
+            seeds.push((
+                format!("dss-512-{tag}"),
+                mode0(&dsa.export(private, version3).unwrap()),
+            ));
+            seeds.push((
+                format!("dh-dssenh-{tag}"),
+                mode0(&dh_dssenh.export(private, version3).unwrap()),
+            ));
+            seeds.push((
+                format!("dh-generated-{tag}"),
+                mode0(&dh_generated.export(private, version3).unwrap()),
+            ));
+        }
+    }
+    // Peers of the fixed pair: a DH1 and a DH3 in its group, and a DH3 of another group.
+    let peer = Dh::generate_in_group(dss::CALG_DH_SF, &p, &g, None).unwrap();
+    for (name, blob) in [
+        ("peer-dh1", peer.export(false, false).unwrap()),
+        ("peer-dh3", peer.export(false, true).unwrap()),
+        (
+            "peer-other-group",
+            dh_generated.export(false, true).unwrap(),
+        ),
+    ] {
+        seeds.push((name.to_owned(), Seed::default().u8(1).bytes(&blob).0));
+    }
+    // Bodies behind written headers: each layout with the body of a real blob of it.
+    for (index, blob) in [
+        (0u8, dsa.export(false, false).unwrap()),
+        (1, dsa.export(true, false).unwrap()),
+        (2, dsa.export(false, true).unwrap()),
+        (3, dsa.export(true, true).unwrap()),
+        (4, dh_dssenh.export(false, false).unwrap()),
+        (5, dh_dssenh.export(true, false).unwrap()),
+        (6, dh_generated.export(false, true).unwrap()),
+        (7, dh_generated.export(true, true).unwrap()),
+    ] {
+        let alg = u32::from_le_bytes(blob[4..8].try_into().unwrap());
+        let bits = u32::from_le_bytes(blob[12..16].try_into().unwrap());
+        let seed = Seed::default()
+            .u8(2)
+            .u8(index)
+            .u32(alg)
+            .u32(bits)
+            .bytes(&blob[16..]);
+        seeds.push((format!("written-header-{index}"), seed.0));
+    }
+    seeds
 }

@@ -18,7 +18,11 @@
 //! plaintext buffers that encryption grows or replaces; SChannel pre-master and master secrets,
 //! key blocks, derived keys and TLS PRF output; key files (`cryptoapi::keyfile`) of
 //! every private format written and read, PVK and encrypted PKCS#8 under passwords (right and
-//! wrong), a private exponent rebuilt from a cut-short blob, and `from_key` / `import`.
+//! wrong), a private exponent rebuilt from a cut-short blob, and `from_key` / `import`; the DSS
+//! and Diffie-Hellman core (through its hidden harness, until the DSS providers use it): DSS
+//! pairs imported and generated, their exports, duplicates and signatures (k watched through
+//! the known-k entry point, which every signature goes through), DH pairs in given and generated
+//! groups, their exports and the shared secrets of their agreements.
 //!
 //! The test's own copies of secrets live in `Zeroizing` buffers of exact capacity, so that the
 //! test itself frees nothing unwiped.
@@ -47,6 +51,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use alloc_probe::{Pattern, Session};
+use cryptoapi::dss::harness as dss;
 use cryptoapi::{
     AcquireFlags, AlgId, BlobType, CRYPT_LITTLE_ENDIAN, CRYPT_OAEP, CipherMode, HP_HASHVAL, Hash,
     HmacInfo, Key, KeyFile, KeyFlags, KeyFormat, KeyPermissions, KeySpec, KeyStore, MS_DEF_PROV,
@@ -1089,6 +1094,156 @@ fn key_files_are_wiped() {
                 let again = KeyFile::read(&pem, None, None).unwrap();
                 let imported = again.import(&prov, KeyFlags::empty()).unwrap();
                 drop((imported, again, pem, key));
+            }
+        },
+    ));
+    check(cases);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DSS and Diffie-Hellman (the crate-internal core, through its hidden harness)
+
+/// A little-endian number without its high zero bytes (a short x in a long field would
+/// otherwise be watched as runs of zeros).
+fn significant(le: &[u8]) -> Zeroizing<Vec<u8>> {
+    let used = le.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    Zeroizing::new(le[..used].to_vec())
+}
+
+/// The x of a DSS or DH private blob.
+fn private_value(blob: &[u8]) -> Zeroizing<Vec<u8>> {
+    let decoded = dss::decode(blob).unwrap();
+    significant(&decoded.x)
+}
+
+/// dssenh.c's `primeCALG_DH_SF` / `generatorCALG_DH_SF` (little-endian `KP_P`, `KP_G`).
+fn dssenh_group() -> (Vec<u8>, Vec<u8>) {
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("data/dssenh-blobs.json")).unwrap();
+    let group = &data["dh_groups"][2];
+    assert_eq!(group["alg"], "CALG_DH_SF");
+    let unhex = |key: &str| -> Vec<u8> {
+        let text = group[key].as_str().unwrap();
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect()
+    };
+    (unhex("p"), unhex("g"))
+}
+
+/// A recorded 1024-bit DSS `PRIVATEKEYBLOB` (Wine's `DSS_SIGN_PrivateKey`).
+fn recorded_dss_blob() -> Zeroizing<Vec<u8>> {
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("data/dssenh-blobs.json")).unwrap();
+    let entry = &data["blobs"][1];
+    assert_eq!(entry["id"], "wine-dssenh/DSS_SIGN_PrivateKey");
+    let text = entry["hex"].as_str().unwrap();
+    Zeroizing::new(
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect(),
+    )
+}
+
+/// Everything a DSS pair does: exports in both versions, duplicates, signatures with a fresh
+/// k and with a watched one, verification.
+fn use_dss_pair(w: &mut Watch<'_>, key: &dss::Dsa) {
+    scrubbed! {
+        let hash = [0x5au8; 20];
+        drop(key.export(true, false).unwrap());
+        drop(key.export(true, true).unwrap());
+        let copy = key.duplicate();
+        let signature = copy.sign(&hash).unwrap();
+        drop(copy);
+        assert!(key.public_key().verify(&hash, &signature));
+        assert!(key.sign_hash(AlgId::MD5, &[0; 16]).is_err());
+    }
+    for _ in 0..3 {
+        scrubbed! {
+            // k in [1, q − 1]: 159 random bits are always below q (q has 160).
+            let mut k = random(20);
+            k[19] &= 0x7f;
+            k[0] |= 1;
+            w.secret("k", &significant(&k));
+            let signature = key.sign_with_nonce(&hash, &k).unwrap().unwrap();
+            assert!(key.verify(&hash, &signature));
+        }
+    }
+}
+
+#[test]
+fn dss_and_dh_secrets_are_wiped() {
+    let _serial = serial();
+    let mut cases = Vec::new();
+    let recorded = recorded_dss_blob();
+    cases.push(case(
+        "DSS pair imported from a recorded PRIVATEKEYBLOB (1024 bits)",
+        move |w| {
+            scrubbed! {
+                w.secret("x", &private_value(&recorded));
+                let key = dss::Dsa::import(&recorded).unwrap();
+                use_dss_pair(w, &key);
+                let v3 = key.export(true, true).unwrap();
+                drop(key);
+                let again = dss::Dsa::import(&v3).unwrap();
+                use_dss_pair(w, &again);
+            }
+        },
+    ));
+    cases.push(case("DSS parameters and pair generated (512 bits)", |w| {
+        scrubbed! {
+            let key = dss::Dsa::generate(512).unwrap();
+            let blob = key.export(true, false).unwrap();
+            w.secret("x", &private_value(&blob));
+            use_dss_pair(w, &key);
+            let other = dss::Dsa::generate_like(&key).unwrap();
+            let other_blob = other.export(true, false).unwrap();
+            w.secret("other x", &private_value(&other_blob));
+            use_dss_pair(w, &other);
+        }
+    }));
+    let (p, g) = dssenh_group();
+    cases.push(case(
+        "DH pairs in a given group, agreement both ways (512 bits)",
+        move |w| {
+            scrubbed! {
+                let a = dss::Dh::generate_in_group(dss::CALG_DH_SF, &p, &g, None).unwrap();
+                let b = dss::Dh::generate_in_group(dss::CALG_DH_SF, &p, &g, None).unwrap();
+                let a_blob = a.export(true, false).unwrap();
+                let b_blob = b.export(true, false).unwrap();
+                w.secret("a's x", &private_value(&a_blob));
+                w.secret("b's x", &private_value(&b_blob));
+                let ab = a.agree_blob(&b.export(false, false).unwrap()).unwrap();
+                w.secret("shared secret", &significant(&ab));
+                let ba = b.agree(&a.public_value().unwrap()).unwrap();
+                assert_eq!(ab, ba);
+                drop((ab, ba));
+                // Through the private blobs, both versions, and a duplicate.
+                let a2 = dss::Dh::import(&a_blob).unwrap();
+                let a4 = dss::Dh::import(&a.export(true, true).unwrap()).unwrap();
+                drop(a2.agree(&b.public_value().unwrap()).unwrap());
+                drop(a4.duplicate().agree(&b.public_value().unwrap()).unwrap());
+            }
+        },
+    ));
+    cases.push(case(
+        "DH pairs in a generated group with q, agreement (1024 bits)",
+        |w| {
+            scrubbed! {
+                let a = dss::Dh::generate(dss::CALG_DH_EPHEM, 1024).unwrap();
+                let group = dss::decode(&a.export(false, true).unwrap()).unwrap();
+                let b = dss::Dh::generate_in_group(
+                    dss::CALG_DH_EPHEM, &group.p, &group.g, Some(&group.q)).unwrap();
+                let a_blob = a.export(true, true).unwrap();
+                let b_blob = b.export(true, false).unwrap();
+                w.secret("a's x", &private_value(&a_blob));
+                w.secret("b's x", &private_value(&b_blob));
+                let ab = a.agree_blob(&b.export(false, true).unwrap()).unwrap();
+                w.secret("shared secret", &significant(&ab));
+                let ba = b.agree(&a.public_value().unwrap()).unwrap();
+                assert_eq!(ab, ba);
             }
         },
     ));
