@@ -235,6 +235,16 @@ open_newtype! {
     TLS1_MASTER = 0x4C06, "CALG_TLS1_MASTER";
     /// SChannel encryption key.
     SCHANNEL_ENC_KEY = 0x4C07, "CALG_SCHANNEL_ENC_KEY";
+    /// DSS (DSA, FIPS 186-2) signature key pair.
+    DSS_SIGN = 0x2200, "CALG_DSS_SIGN";
+    /// Diffie-Hellman store-and-forward key pair.
+    DH_SF = 0xAA01, "CALG_DH_SF";
+    /// Diffie-Hellman ephemeral key pair.
+    DH_EPHEM = 0xAA02, "CALG_DH_EPHEM";
+    /// The session key an agreement makes until `KP_ALGID` names its algorithm.
+    AGREEDKEY_ANY = 0xAA03, "CALG_AGREEDKEY_ANY";
+    /// Cylink's MEK: a 40-bit variant of DES (DSS/DH providers).
+    CYLINK_MEK = 0x660C, "CALG_CYLINK_MEK";
     @same_name {
         /// The container's key-exchange pair, as `CryptGenKey` takes it (the key is a
         /// `CALG_RSA_KEYX` pair).
@@ -261,9 +271,32 @@ pub(crate) enum Personality {
     /// Microsoft RSA SChannel Cryptographic Provider: the Enhanced lengths without AES, MD2 and
     /// MD4, plus SSL 3.0 / TLS 1.0 master keys and the SChannel hashes.
     Schannel,
+    /// Microsoft Base DSS Cryptographic Provider: DSS signatures, MD5 and SHA-1 only.
+    Dss,
+    /// Microsoft Base DSS and Diffie-Hellman Cryptographic Provider: DSS, DH up to 1024 bits,
+    /// export-grade session keys.
+    DssDh,
+    /// Microsoft Enhanced DSS and Diffie-Hellman Cryptographic Provider: DH up to 4096 bits,
+    /// full-length session keys.
+    DssDhEnhanced,
+    /// Microsoft DH SChannel Cryptographic Provider: the Enhanced DSS/DH algorithms and the
+    /// secure-channel master keys.
+    DhSchannel,
 }
 
 impl Personality {
+    /// Whether this is one of the DSS family (DSS signatures, Diffie-Hellman), whose containers
+    /// are apart from the RSA family's, as on Windows.
+    pub(crate) fn is_dss_family(self) -> bool {
+        matches!(
+            self,
+            Personality::Dss
+                | Personality::DssDh
+                | Personality::DssDhEnhanced
+                | Personality::DhSchannel
+        )
+    }
+
     /// Enhanced-style salt rules (no salt taken from `CRYPT_CREATE_SALT`).
     pub(crate) fn is_enhanced(self) -> bool {
         matches!(self, Personality::Enhanced | Personality::Aes)
@@ -276,6 +309,10 @@ impl Personality {
             Personality::Strong | Personality::Enhanced => table::STRONG,
             Personality::Aes => table::AES,
             Personality::Schannel => table::SCHANNEL,
+            Personality::Dss => table::DSS_BASE,
+            Personality::DssDh => table::DSS_DH,
+            Personality::DssDhEnhanced => table::DSS_DH_ENHANCED,
+            Personality::DhSchannel => table::DH_SCHANNEL,
         }
     }
 

@@ -38,6 +38,16 @@ pub const MS_ENHANCED_PROV: &str = "Microsoft Enhanced Cryptographic Provider v1
 pub const MS_STRONG_PROV: &str = "Microsoft Strong Cryptographic Provider";
 /// `MS_ENH_RSA_AES_PROV`: the Enhanced RSA and AES provider, the default for `PROV_RSA_AES`.
 pub const MS_ENH_RSA_AES_PROV: &str = "Microsoft Enhanced RSA and AES Cryptographic Provider";
+/// `MS_DEF_DSS_PROV`: the Base DSS provider, the default for `PROV_DSS`.
+pub const MS_DEF_DSS_PROV: &str = "Microsoft Base DSS Cryptographic Provider";
+/// `MS_DEF_DSS_DH_PROV`: the Base DSS and Diffie-Hellman provider (`PROV_DSS_DH`).
+pub const MS_DEF_DSS_DH_PROV: &str = "Microsoft Base DSS and Diffie-Hellman Cryptographic Provider";
+/// `MS_ENH_DSS_DH_PROV`: the Enhanced DSS and Diffie-Hellman provider, the default for
+/// `PROV_DSS_DH`.
+pub const MS_ENH_DSS_DH_PROV: &str =
+    "Microsoft Enhanced DSS and Diffie-Hellman Cryptographic Provider";
+/// `MS_DEF_DH_SCHANNEL_PROV`: the DH SChannel provider, the default for `PROV_DH_SCHANNEL`.
+pub const MS_DEF_DH_SCHANNEL_PROV: &str = "Microsoft DH SChannel Cryptographic Provider";
 /// `MS_ENH_RSA_AES_PROV_XP`: the Windows XP name of the AES provider (acquirable, not listed
 /// by [`Provider::enum_providers`], as on current Windows).
 pub const MS_ENH_RSA_AES_PROV_XP: &str =
@@ -131,8 +141,40 @@ fn container_name_from(env: impl Fn(&str) -> Option<OsString>) -> String {
 #[derive(Debug)]
 struct OpenContainer {
     store: KeyStore,
+    /// The name as the caller gave it (`PP_CONTAINER`).
     name: String,
+    /// The name in the store: the DSS family's containers are apart from the RSA family's
+    /// with the same name, as on Windows (see [`stored_name`]).
+    stored: String,
     id: [u8; 16],
+}
+
+/// The prefix of a DSS-family container's name in the store. A caller's name cannot contain
+/// NUL, so no RSA container's name can collide with it.
+const DSS_NAMESPACE: &str = "\0DSS\0";
+
+/// The name a container of `csp`'s family has in the store: `name` itself for the RSA
+/// family, `name` in the DSS namespace for the DSS family (Windows keeps them in separate
+/// `Crypto\RSA` and `Crypto\DSS` directories).
+fn stored_name(csp: &Csp, name: &str) -> String {
+    if csp.personality.is_dss_family() {
+        format!("{DSS_NAMESPACE}{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The caller's names of the stored names that belong to `csp`'s family.
+fn family_names(csp: &Csp, stored: Vec<String>) -> Vec<String> {
+    let dss = csp.personality.is_dss_family();
+    stored
+        .into_iter()
+        .filter_map(|name| match name.strip_prefix(DSS_NAMESPACE) {
+            Some(own) if dss => Some(own.to_owned()),
+            None if !dss => Some(name),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The shared state behind every clone of a [`Provider`]: one provider context.
@@ -172,7 +214,7 @@ impl Context {
         match &self.container {
             Some(open) => open
                 .store
-                .update(self.keyset, &open.name, open.id, |record| {
+                .update(self.keyset, &open.stored, open.id, |record| {
                     record.slots[index] = Some(slot);
                 }),
             None => {
@@ -199,7 +241,7 @@ impl Context {
         match &self.container {
             Some(open) => open
                 .store
-                .update(self.keyset, &open.name, open.id, |record| {
+                .update(self.keyset, &open.stored, open.id, |record| {
                     apply(&mut record.slots)
                 }),
             None => {
@@ -237,7 +279,7 @@ impl Context {
     fn load_pair(&self, index: usize) -> Result<Option<Slot>> {
         match &self.container {
             Some(open) => {
-                let mut record = open.store.load(self.keyset, &open.name)?;
+                let mut record = open.store.load(self.keyset, &open.stored)?;
                 if record.id != open.id {
                     return Err(Error::BadKeyset);
                 }
@@ -585,11 +627,12 @@ impl Provider {
 
     /// The containers of `keyset` in this context's store.
     fn containers_in(&self, keyset: KeySet) -> Result<Vec<String>> {
-        match (&self.ctx.container, &self.ctx.verify_store) {
-            (Some(open), _) => open.store.containers(keyset),
-            (None, Some(store)) => store.containers(keyset),
-            (None, None) => KeyStore::default_store()?.containers(keyset),
-        }
+        let stored = match (&self.ctx.container, &self.ctx.verify_store) {
+            (Some(open), _) => open.store.containers(keyset)?,
+            (None, Some(store)) => store.containers(keyset)?,
+            (None, None) => KeyStore::default_store()?.containers(keyset)?,
+        };
+        Ok(family_names(self.ctx.csp, stored))
     }
 
     fn from_context(ctx: Context) -> Provider {
@@ -693,13 +736,15 @@ pub(crate) fn acquire_in(
         )));
     }
     let (name, store) = target(store, container)?;
+    let stored = stored_name(csp, &name);
     let record = match mode {
-        Mode::Create => store.create(keyset, &name)?,
-        _ => store.load(keyset, &name)?,
+        Mode::Create => store.create(keyset, &stored)?,
+        _ => store.load(keyset, &stored)?,
     };
     let container = OpenContainer {
         store,
         name,
+        stored,
         id: record.id,
     };
     Ok(Provider::from_context(Context::new(
@@ -720,14 +765,14 @@ pub(crate) fn delete_in(
     prov_type: ProviderType,
     flags: AcquireFlags,
 ) -> Result<()> {
-    find_csp(store, provider, prov_type)?;
+    let csp = find_csp(store, provider, prov_type)?;
     if AcquireFlags::from_bits(flags.bits()).is_none()
         || flags.intersects(AcquireFlags::NEWKEYSET | AcquireFlags::VERIFYCONTEXT)
     {
         return Err(Error::BadFlags);
     }
     let (name, store) = target(store, container)?;
-    store.remove(keyset_of(flags), &name)
+    store.remove(keyset_of(flags), &stored_name(csp, &name))
 }
 
 impl KeyStore {

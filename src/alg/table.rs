@@ -398,6 +398,194 @@ pub(super) static SCHANNEL: &[AlgInfo] = &[
     ),
 ];
 
+const DSA: &str = "Digital Signature Algorithm";
+const DH_SF: &str = "Diffie-Hellman Store and Forward";
+const DH_EPHEM: &str = "Diffie-Hellman Ephemeral";
+const CYLINK: &str = "Cylink MEK";
+
+/// Microsoft Base DSS Cryptographic Provider: DSS signatures of 512 to 1024 bits (steps of 64,
+/// the length checks' business), MD5 for hashing only, SHA-1 for signatures.
+pub(super) static DSS_BASE: &[AlgInfo] = &[
+    row(
+        AlgId::SHA1,
+        (160, 160, 160),
+        CRYPT_FLAG_SIGNING,
+        "SHA-1",
+        SHA1,
+    ),
+    row(AlgId::MD5, (128, 128, 128), 0, "MD5", MD5),
+    row(
+        AlgId::DSS_SIGN,
+        (1024, 512, 1024),
+        CRYPT_FLAG_SIGNING,
+        "DSA_SIGN",
+        DSA,
+    ),
+];
+
+/// Microsoft Base DSS and Diffie-Hellman Cryptographic Provider: DH pairs of 512 to 1024 bits
+/// (Windows' conformance tests; the documentation's 384-512 is older) and export-grade session
+/// keys.
+pub(super) static DSS_DH: &[AlgInfo] = &[
+    row(AlgId::CYLINK_MEK, (40, 40, 40), 0, "CYLINK MEK", CYLINK),
+    row(AlgId::RC2, (40, 40, 56), 0, "RC2", RC2),
+    row(AlgId::RC4, (40, 40, 56), 0, "RC4", RC4),
+    row(AlgId::DES, (56, 56, 56), 0, "DES", DES),
+    row(
+        AlgId::SHA1,
+        (160, 160, 160),
+        CRYPT_FLAG_SIGNING,
+        "SHA-1",
+        SHA1,
+    ),
+    row(AlgId::MD5, (128, 128, 128), 0, "MD5", MD5),
+    row(
+        AlgId::DSS_SIGN,
+        (1024, 512, 1024),
+        CRYPT_FLAG_SIGNING,
+        "DSA_SIGN",
+        DSA,
+    ),
+    row(AlgId::DH_SF, (512, 512, 1024), 0, "DH_KEYX", DH_SF),
+    row(AlgId::DH_EPHEM, (512, 512, 1024), 0, "DH_KEYX", DH_EPHEM),
+];
+
+/// Microsoft Enhanced DSS and Diffie-Hellman Cryptographic Provider: DH pairs up to 4096 bits,
+/// triple DES and full-length RC2/RC4.
+pub(super) static DSS_DH_ENHANCED: &[AlgInfo] = &[
+    row(AlgId::CYLINK_MEK, (40, 40, 40), 0, "CYLINK MEK", CYLINK),
+    row(AlgId::RC2, (128, 40, 128), 0, "RC2", RC2),
+    row(AlgId::RC4, (128, 40, 128), 0, "RC4", RC4),
+    row(AlgId::DES, (56, 56, 56), 0, "DES", DES),
+    row(
+        AlgId::TRIPLE_DES_112,
+        (112, 112, 112),
+        0,
+        "3DES TWO KEY",
+        DES112,
+    ),
+    row(AlgId::TRIPLE_DES, (168, 168, 168), 0, "3DES", DES168),
+    row(
+        AlgId::SHA1,
+        (160, 160, 160),
+        CRYPT_FLAG_SIGNING,
+        "SHA-1",
+        SHA1,
+    ),
+    row(AlgId::MD5, (128, 128, 128), 0, "MD5", MD5),
+    row(
+        AlgId::DSS_SIGN,
+        (1024, 512, 1024),
+        CRYPT_FLAG_SIGNING,
+        "DSA_SIGN",
+        DSA,
+    ),
+    row(AlgId::DH_SF, (1024, 512, 4096), 0, "DH_KEYX", DH_SF),
+    row(AlgId::DH_EPHEM, (1024, 512, 4096), 0, "DH_KEYX", DH_EPHEM),
+];
+
+/// Microsoft DH SChannel Cryptographic Provider: the Enhanced DSS/DH rows, the MACs, and the
+/// secure-channel master keys and derivations.
+pub(super) static DH_SCHANNEL: &[AlgInfo] = &[
+    row(
+        AlgId::CYLINK_MEK,
+        (40, 40, 40),
+        ALL_SCHANNEL,
+        "CYLINK MEK",
+        CYLINK,
+    ),
+    row(AlgId::RC2, (128, 40, 128), ALL_SCHANNEL, "RC2", RC2),
+    row(AlgId::RC4, (128, 40, 128), ALL_SCHANNEL, "RC4", RC4),
+    row(AlgId::DES, (56, 56, 56), ALL_SCHANNEL, "DES", DES),
+    row(
+        AlgId::TRIPLE_DES_112,
+        (112, 112, 112),
+        ALL_SCHANNEL,
+        "3DES TWO KEY",
+        DES112,
+    ),
+    row(
+        AlgId::TRIPLE_DES,
+        (168, 168, 168),
+        ALL_SCHANNEL,
+        "3DES",
+        DES168,
+    ),
+    row(
+        AlgId::SHA1,
+        (160, 160, 160),
+        CRYPT_FLAG_SIGNING | ALL_SCHANNEL,
+        "SHA-1",
+        SHA1,
+    ),
+    row(AlgId::MD5, (128, 128, 128), ALL_SCHANNEL, "MD5", MD5),
+    row(AlgId::MAC, (0, 0, 0), 0, "MAC", MAC),
+    row(AlgId::HMAC, (0, 0, 0), 0, "HMAC", HMAC),
+    row(
+        AlgId::DSS_SIGN,
+        (1024, 512, 1024),
+        CRYPT_FLAG_SIGNING,
+        "DSA_SIGN",
+        DSA,
+    ),
+    row(
+        AlgId::DH_SF,
+        (1024, 512, 4096),
+        ALL_SCHANNEL,
+        "DH_KEYX",
+        DH_SF,
+    ),
+    row(
+        AlgId::DH_EPHEM,
+        (1024, 512, 4096),
+        ALL_SCHANNEL,
+        "DH_KEYX",
+        DH_EPHEM,
+    ),
+    row(
+        AlgId::SSL3_MASTER,
+        (384, 384, 384),
+        CRYPT_FLAG_SSL3,
+        "SSL3 MASTER",
+        "SSL3 Master",
+    ),
+    row(
+        AlgId::TLS1_MASTER,
+        (384, 384, 384),
+        CRYPT_FLAG_TLS1,
+        "TLS1 MASTER",
+        "TLS1 Master",
+    ),
+    row(
+        AlgId::SCHANNEL_MASTER_HASH,
+        (0, 0, NO_MAX),
+        0,
+        "SCH MASTER HASH",
+        "SChannel Master Hash",
+    ),
+    row(
+        AlgId::SCHANNEL_MAC_KEY,
+        (0, 8, 512),
+        0,
+        "SCH MAC KEY",
+        "SChannel MAC Key",
+    ),
+    row(
+        AlgId::SCHANNEL_ENC_KEY,
+        (0, 0, NO_MAX),
+        0,
+        "SCH ENC KEY",
+        "SChannel Encryption Key",
+    ),
+    row(
+        AlgId::TLS1PRF,
+        (0, 0, NO_MAX),
+        0,
+        "TLS1 PRF",
+        "TLS1 Pseudo Random Function",
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,7 +594,16 @@ mod tests {
     /// algorithm twice.
     #[test]
     fn rows_fit_the_windows_structures() {
-        for table in [BASE, STRONG, AES, SCHANNEL] {
+        for table in [
+            BASE,
+            STRONG,
+            AES,
+            SCHANNEL,
+            DSS_BASE,
+            DSS_DH,
+            DSS_DH_ENHANCED,
+            DH_SCHANNEL,
+        ] {
             for (i, info) in table.iter().enumerate() {
                 assert!(info.name.len() < 20, "{}", info.name);
                 assert!(info.long_name.len() < 40, "{}", info.long_name);

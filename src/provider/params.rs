@@ -314,7 +314,7 @@ impl Provider {
     /// The open container file's owner, group and mode (`NTE_BAD_KEYSET` without one).
     fn access(&self) -> Result<Access> {
         let open = self.ctx.container.as_ref().ok_or(Error::BadKeyset)?;
-        let access = open.store.container_access(self.key_set(), &open.name)?;
+        let access = open.store.container_access(self.key_set(), &open.stored)?;
         Ok(Access {
             uid: access.uid,
             gid: access.gid,
@@ -365,7 +365,7 @@ impl Provider {
                 let new = change.apply(self.access()?)?;
                 open.store.set_container_access(
                     self.key_set(),
-                    &open.name,
+                    &open.stored,
                     &ContainerAccess {
                         uid: new.uid,
                         gid: new.gid,

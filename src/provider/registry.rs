@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{
-    MS_DEF_PROV, MS_DEF_RSA_SCHANNEL_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP,
+    MS_DEF_DH_SCHANNEL_PROV, MS_DEF_DSS_DH_PROV, MS_DEF_DSS_PROV, MS_DEF_PROV,
+    MS_DEF_RSA_SCHANNEL_PROV, MS_ENH_DSS_DH_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP,
     MS_ENHANCED_PROV, MS_STRONG_PROV, Provider,
 };
 use crate::alg::{Personality, ProviderType};
@@ -60,39 +61,22 @@ const fn csp(
 }
 
 /// The providers, in registry (alphabetical) order.
-static CSPS: [Csp; 6] = [
-    csp(MS_DEF_PROV, ProviderType::RSA_FULL, Personality::Base, true),
-    csp(
-        MS_ENHANCED_PROV,
-        ProviderType::RSA_FULL,
-        Personality::Enhanced,
-        true,
-    ),
-    csp(
-        MS_ENH_RSA_AES_PROV,
-        ProviderType::RSA_AES,
-        Personality::Aes,
-        true,
-    ),
-    csp(
-        MS_DEF_RSA_SCHANNEL_PROV,
-        ProviderType::RSA_SCHANNEL,
-        Personality::Schannel,
-        true,
-    ),
-    csp(
-        MS_STRONG_PROV,
-        ProviderType::RSA_FULL,
-        Personality::Strong,
-        true,
-    ),
-    csp(
-        MS_ENH_RSA_AES_PROV_XP,
-        ProviderType::RSA_AES,
-        Personality::Aes,
-        false,
-    ),
-];
+static CSPS: [Csp; 10] = {
+    use Personality as P;
+    use ProviderType as T;
+    [
+        csp(MS_DEF_PROV, T::RSA_FULL, P::Base, true),
+        csp(MS_DEF_DSS_DH_PROV, T::DSS_DH, P::DssDh, true),
+        csp(MS_DEF_DSS_PROV, T::DSS, P::Dss, true),
+        csp(MS_DEF_DH_SCHANNEL_PROV, T::DH_SCHANNEL, P::DhSchannel, true),
+        csp(MS_ENHANCED_PROV, T::RSA_FULL, P::Enhanced, true),
+        csp(MS_ENH_DSS_DH_PROV, T::DSS_DH, P::DssDhEnhanced, true),
+        csp(MS_ENH_RSA_AES_PROV, T::RSA_AES, P::Aes, true),
+        csp(MS_DEF_RSA_SCHANNEL_PROV, T::RSA_SCHANNEL, P::Schannel, true),
+        csp(MS_STRONG_PROV, T::RSA_FULL, P::Strong, true),
+        csp(MS_ENH_RSA_AES_PROV_XP, T::RSA_AES, P::Aes, false),
+    ]
+};
 
 /// A provider type: its number, its registered name, and the default Windows installs.
 struct TypeEntry {
@@ -102,16 +86,31 @@ struct TypeEntry {
 }
 
 /// The provider types, in registry order (by number).
-static TYPES: [TypeEntry; 3] = [
+static TYPES: [TypeEntry; 6] = [
     TypeEntry {
         prov_type: ProviderType::RSA_FULL,
         name: "RSA Full (Signature and Key Exchange)",
         default: MS_STRONG_PROV,
     },
     TypeEntry {
+        prov_type: ProviderType::DSS,
+        name: "DSS Signature",
+        default: MS_DEF_DSS_PROV,
+    },
+    TypeEntry {
         prov_type: ProviderType::RSA_SCHANNEL,
         name: "RSA SChannel",
         default: MS_DEF_RSA_SCHANNEL_PROV,
+    },
+    TypeEntry {
+        prov_type: ProviderType::DSS_DH,
+        name: "DSS Signature with Diffie-Hellman Key Exchange",
+        default: MS_ENH_DSS_DH_PROV,
+    },
+    TypeEntry {
+        prov_type: ProviderType::DH_SCHANNEL,
+        name: "Diffie-Hellman SChannel",
+        default: MS_DEF_DH_SCHANNEL_PROV,
     },
     TypeEntry {
         prov_type: ProviderType::RSA_AES,

@@ -29,7 +29,9 @@ pub(crate) const VERSION: u16 = 1;
 /// Longest container name in characters (Windows: `MAX_PATH`, 260).
 pub(crate) const MAX_NAME_CHARS: usize = 260;
 /// Longest encoded name: 260 characters of up to 4 UTF-8 bytes.
-const MAX_NAME_BYTES: usize = MAX_NAME_CHARS * 4;
+/// Longest encoded name: 260 characters of up to 4 UTF-8 bytes, and room for the namespace
+/// prefix of the DSS family's containers (see `provider`).
+const MAX_NAME_BYTES: usize = MAX_NAME_CHARS * 4 + 8;
 /// Largest key blob a slot may hold (a 16384-bit PRIVATEKEYBLOB is about 9 KiB).
 pub(crate) const MAX_BLOB: usize = 64 * 1024;
 const CHECKSUM_LEN: usize = 32;

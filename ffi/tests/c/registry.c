@@ -18,12 +18,16 @@
 
 static const char *const listed[] = {
     "Microsoft Base Cryptographic Provider v1.0",
+    "Microsoft Base DSS and Diffie-Hellman Cryptographic Provider",
+    "Microsoft Base DSS Cryptographic Provider",
+    "Microsoft DH SChannel Cryptographic Provider",
     "Microsoft Enhanced Cryptographic Provider v1.0",
+    "Microsoft Enhanced DSS and Diffie-Hellman Cryptographic Provider",
     "Microsoft Enhanced RSA and AES Cryptographic Provider",
     "Microsoft RSA SChannel Cryptographic Provider",
     "Microsoft Strong Cryptographic Provider",
 };
-static const DWORD listed_types[] = {1, 1, 24, 12, 1};
+static const DWORD listed_types[] = {1, 13, 3, 18, 1, 13, 24, 12, 1};
 
 static void test_enum_providers(void)
 {
@@ -64,9 +68,11 @@ static void test_enum_providers(void)
 
 static void test_enum_provider_types(void)
 {
-    static const DWORD types[] = {1, 12, 24};
-    static const char *const names[] = {"RSA Full (Signature and Key Exchange)", "RSA SChannel",
-                                        "RSA Full and AES"};
+    static const DWORD types[] = {1, 3, 12, 13, 18, 24};
+    static const char *const names[] = {"RSA Full (Signature and Key Exchange)", "DSS Signature",
+                                        "RSA SChannel",
+                                        "DSS Signature with Diffie-Hellman Key Exchange",
+                                        "Diffie-Hellman SChannel", "RSA Full and AES"};
     DWORD i, type, len, reserved = 0;
     char name[128];
 
@@ -74,7 +80,7 @@ static void test_enum_provider_types(void)
     CHECK_ERR(CryptEnumProviderTypesA(0, &reserved, 0, &type, name, &len),
               ERROR_INVALID_PARAMETER);
     CHECK_ERR(CryptEnumProviderTypesA(0, NULL, 0xdeadbeefu, &type, name, &len), NTE_BAD_FLAGS);
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 6; i++) {
         len = 0;
         CHECK_OK(CryptEnumProviderTypesA(i, NULL, 0, &type, NULL, &len));
         CHECK_EQ_U(len, strlen(names[i]) + 1);
@@ -83,7 +89,7 @@ static void test_enum_provider_types(void)
         CHECK_EQ_U(type, types[i]);
         CHECK(strcmp(name, names[i]) == 0);
     }
-    CHECK_ERR(CryptEnumProviderTypesA(3, NULL, 0, &type, NULL, &len), ERROR_NO_MORE_ITEMS);
+    CHECK_ERR(CryptEnumProviderTypesA(6, NULL, 0, &type, NULL, &len), ERROR_NO_MORE_ITEMS);
 }
 
 /* The name of an open context's provider. */
