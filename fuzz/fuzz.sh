@@ -17,7 +17,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(blob_import decrypt setters container_file keyfile_read)
+    targets=(blob_import decrypt setters container_file keyfile_read prov_params dss_blob_import)
 fi
 sanitizer=${SANITIZER:-address}
 jobs=${JOBS:-1}
