@@ -1,13 +1,24 @@
-//! Key files: RSA keys to and from the formats of the ecosystem, with or without a
+//! Key files: RSA and DSA keys to and from the formats of the ecosystem, with or without a
 //! [`Provider`].
 //!
-//! A [`KeyFile`] is an RSA key as a file holds it: its public numbers and, when the file has
-//! them, its private numbers (in buffers wiped on drop). Read one from bytes in any format
+//! A [`KeyFile`] is an RSA or a DSA key ([`KeyFile::kind`]) as a file holds it: its public
+//! numbers and, when the file has them, its private numbers (in buffers wiped on drop). Read one from bytes in any format
 //! below ([`KeyFile::read`] detects which), from a key BLOB ([`KeyFile::from_blob`]) or from a
 //! [`Key`] ([`KeyFile::from_key`], with `CryptExportKey`'s rules); write it in any format
 //! ([`KeyFile::write`]), as a BLOB ([`KeyFile::to_blob`]), or into a provider
 //! ([`KeyFile::import`], as `CryptImportKey` does). The conversions are pure: no provider, no
 //! key container, no `rsa` key object is involved.
+//!
+//! DSA keys (FIPS 186-2, as Microsoft's DSS providers hold them: p of 512 to 1024 bits in
+//! whole bytes, a 160-bit q) go through every format that carries DSA: PKCS#8 and encrypted
+//! PKCS#8 (`id-dsa` with `Dss-Parms`, x as an INTEGER), SPKI (y as an INTEGER), OpenSSL's
+//! traditional `DSA PRIVATE KEY` (`DSAPrivateKey`, what `openssl dsa` writes; read and written
+//! as [`Pkcs1Pem`](KeyFormat::Pkcs1Pem)/[`Pkcs1Der`](KeyFormat::Pkcs1Der)), PVK files holding a
+//! "DSS2" blob (as `openssl dsa -outform PVK` writes them, under `AT_SIGNATURE`) in all three
+//! encryptions, and "DSS1"/"DSS2" BLOBs ("DSS3"/"DSS4" read, and written back in their own
+//! layout). Their `ALG_ID` is `CALG_DSS_SIGN`. `.snk` files and strong names are RSA only, and
+//! so, until the DSS provider integration connects them, are [`KeyFile::from_key`] and
+//! [`KeyFile::import`] (`NTE_BAD_ALGID` for a DSA key).
 //!
 //! | format ([`KeyFormat`], CLI name) | reads | writes | used for |
 //! |---|---|---|---|
@@ -103,9 +114,15 @@
 //! # Errors and passwords
 //!
 //! Malformed input of any format is `NTE_BAD_DATA`, and so are numbers that do not form a
-//! consistent RSA key (every key read is checked: `p·q = n`, the CRT values, the exponents), so
-//! a damaged file gives an error rather than a key that computes wrong results. A well-formed
-//! PKCS#8 or SPKI key of another algorithm (EC, Ed25519, RSA-PSS) is `NTE_BAD_ALGID`. An
+//! consistent RSA key (every key read is checked: `p·q = n`, the CRT values, the exponents) or
+//! DSA key (q divides p − 1, 1 < g < p − 1 and g^q ≡ 1 (mod p), 1 ≤ x < q, 1 < y < p − 1 and
+//! y^q ≡ 1, y = g^x when the file holds both), so a damaged file gives an error rather than a
+//! key that computes wrong results. A DSA key the DSS providers cannot hold (p outside 512 to
+//! 1024 bits or not whole bytes, a q other than 160 bits, such as OpenSSL 3's default 224-bit q
+//! at 1024 bits: generate with `-pkeyopt dsa_paramgen_q_bits:160`) is `NTE_BAD_DATA` too. A
+//! PKCS#8 private key holds x alone, so a changed x reads as another valid key: only encrypted
+//! PKCS#8 and the formats that carry y as well detect that. A well-formed PKCS#8 or SPKI key
+//! of another algorithm (EC, Ed25519, RSA-PSS) is `NTE_BAD_ALGID`. An
 //! encrypted file read without a password is `ERROR_INVALID_PARAMETER` (ask for one and read
 //! again; [`KeyFile::needs_password`] tells beforehand), and a wrong password is
 //! `ERROR_INVALID_PASSWORD`, Windows' code for a wrong PFX password (a damaged encrypted part
@@ -146,9 +163,11 @@ pub enum KeyFormat {
     /// A .NET strong-name key (`snk`): a key pair (`sn -k`, a bare `PRIVATEKEYBLOB`) or a public
     /// key file (`sn -p`).
     Snk,
-    /// PKCS#1 in PEM (`pkcs1-pem`): `RSA PRIVATE KEY` or `RSA PUBLIC KEY`.
+    /// PKCS#1 in PEM (`pkcs1-pem`): `RSA PRIVATE KEY` or `RSA PUBLIC KEY`; for DSA keys,
+    /// OpenSSL's traditional `DSA PRIVATE KEY` (there is no traditional DSA public key).
     Pkcs1Pem,
-    /// PKCS#1 DER (`pkcs1-der`): `RSAPrivateKey` or `RSAPublicKey`.
+    /// PKCS#1 DER (`pkcs1-der`): `RSAPrivateKey` or `RSAPublicKey`; for DSA keys, OpenSSL's
+    /// `DSAPrivateKey` {0, p, q, g, y, x}.
     Pkcs1Der,
     /// PKCS#8 in PEM (`pkcs8-pem`): `PRIVATE KEY`.
     Pkcs8Pem,
@@ -203,7 +222,8 @@ impl KeyFormat {
     }
 
     /// The format of a file, from its content: a PVK file's magic `0xb0b5f11e`; a key BLOB's
-    /// header (`bType` 6 or 7, `bVersion` 2, reserved 0); a strong-name public key file's
+    /// header (`bType` 6 or 7, `bVersion` 2, reserved 0; or `bVersion` 3 with `CALG_DSS_SIGN`
+    /// and a "DSS3"/"DSS4" magic); a strong-name public key file's
     /// 12-byte header; the DER structure of PKCS#1, PKCS#8, SPKI and encrypted PKCS#8 (which
     /// [`Pkcs8EncryptedPem`](KeyFormat::Pkcs8EncryptedPem) reads as DER too); a PEM block's
     /// label (text before and after it is allowed). `None` for anything else.
@@ -374,8 +394,8 @@ impl KeyFile {
     /// keys and ignored otherwise.
     ///
     /// The key's [`alg_id`](KeyFile::alg_id) is the blob's (BLOB, PVK and `.snk` files carry
-    /// one), `CALG_RSA_KEYX` for PKCS#1, PKCS#8 and SPKI input. Numbers are checked: see
-    /// [Errors and passwords](self#errors-and-passwords).
+    /// one), `CALG_RSA_KEYX` for RSA keys from PKCS#1, PKCS#8 and SPKI input, `CALG_DSS_SIGN`
+    /// for DSA keys. Numbers are checked: see [Errors and passwords](self#errors-and-passwords).
     ///
     /// # Errors
     ///
@@ -383,12 +403,16 @@ impl KeyFile {
     ///   or detected (truncated, corrupt, a PEM label of another format, trailing data after
     ///   DER), numbers that do not form a consistent RSA key or that a `PRIVATEKEYBLOB` cannot
     ///   hold (a modulus outside 256..=16384 bits, a public exponent above 2³² − 1, primes of
-    ///   unequal length, a multi-prime key), an encrypted PKCS#8 key whose key derivation asks
+    ///   unequal length, a multi-prime key), numbers that do not form a consistent DSA key or
+    ///   that the DSS blobs cannot hold (p outside 512..=1024 bits or not whole bytes, q not
+    ///   160 bits), DSA parameters missing from PKCS#8 or SPKI, a DSS key pair read as
+    ///   [`Snk`](KeyFormat::Snk), an encrypted PKCS#8 key whose key derivation asks
     ///   for more than 10,000,000 PBKDF2 iterations or 64 MiB of scrypt memory, the 16-byte
     ///   ECMA standard public key (a placeholder, not an RSA key; see [`strong_name_token`]);
     /// * `NTE_BAD_TYPE`: a BLOB of another type than `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`;
-    /// * `NTE_BAD_ALGID`: a BLOB whose `ALG_ID` is not `CALG_RSA_KEYX` or `CALG_RSA_SIGN`, a
-    ///   PKCS#8 or SPKI key of another algorithm, encrypted PKCS#8 with PBES1 or a cipher the
+    /// * `NTE_BAD_ALGID`: a BLOB whose `ALG_ID` is not `CALG_RSA_KEYX`, `CALG_RSA_SIGN` or
+    ///   (with a "DSS1" to "DSS4" magic) `CALG_DSS_SIGN`, a PKCS#8 or SPKI key of another
+    ///   algorithm than RSA and DSA, encrypted PKCS#8 with PBES1 or a cipher the
     ///   `pkcs5` crate does not implement, PEM with encryption headers (OpenSSL's
     ///   "traditional" `Proc-Type: 4,ENCRYPTED`; convert it with `openssl pkcs8 -topk8`);
     /// * `ERROR_INVALID_PARAMETER`: the file is encrypted and `password` is `None`;
@@ -498,7 +522,8 @@ impl KeyFile {
     /// * `NTE_BAD_DATA`: numbers this module refuses (a modulus below 256 bits, an even
     ///   exponent; never for keys the crate generates);
     /// * `NTE_BAD_ALGID`: an RSA public key imported with an `ALG_ID` other than
-    ///   `CALG_RSA_KEYX` and `CALG_RSA_SIGN`.
+    ///   `CALG_RSA_KEYX` and `CALG_RSA_SIGN`; a DSS key (DSS keys come with the DSS provider
+    ///   integration; until then, read the blob it exports with [`from_blob`](KeyFile::from_blob)).
     #[doc(alias = "CryptExportKey")]
     pub fn from_key(key: &Key<'_>, public_only: bool) -> Result<KeyFile> {
         let blob_type = if public_only {
@@ -570,11 +595,17 @@ impl KeyFile {
     ///   ([`strong_name_public_key`](KeyFile::strong_name_public_key)).
     /// * [`KeyFormat::Pvk`]'s key type is `AT_SIGNATURE` for a `CALG_RSA_SIGN` key, else
     ///   `AT_KEYEXCHANGE`; the blob keeps the key's `ALG_ID`.
+    /// * A DSA key: [`Pvk`](KeyFormat::Pvk) holds a "DSS2" blob under `AT_SIGNATURE`;
+    ///   [`Pkcs1Pem`](KeyFormat::Pkcs1Pem)/[`Pkcs1Der`](KeyFormat::Pkcs1Der) write OpenSSL's
+    ///   traditional `DSA PRIVATE KEY` (a private key only); [`Blob`](KeyFormat::Blob) as
+    ///   [`to_blob`](KeyFile::to_blob).
     ///
     /// # Errors
     ///
     /// * `NTE_BAD_TYPE`: a format that cannot hold what was asked: the private key in SPKI
-    ///   (pass `public_only`), or a public half alone in PKCS#8, encrypted PKCS#8 or PVK;
+    ///   (pass `public_only`), or a public half alone in PKCS#8, encrypted PKCS#8 or PVK; for a
+    ///   DSA key, [`Snk`](KeyFormat::Snk), and a public key in
+    ///   [`Pkcs1Pem`](KeyFormat::Pkcs1Pem)/[`Pkcs1Der`](KeyFormat::Pkcs1Der);
     /// * `NTE_BAD_KEY_STATE`: a private-key format (PKCS#8, encrypted PKCS#8, PVK) for a key
     ///   without a private half;
     /// * `ERROR_INVALID_PARAMETER`: encrypted PKCS#8, or PVK with weak or strong encryption,
@@ -718,7 +749,9 @@ impl KeyFile {
 
     /// The key as a `PRIVATEKEYBLOB` (its private half, when it has one and `public_only` is
     /// false) or a `PUBLICKEYBLOB`, with its [`alg_id`](KeyFile::alg_id): what
-    /// `CryptImportKey` and .NET's `ImportCspBlob` take.
+    /// `CryptImportKey` and .NET's `ImportCspBlob` take. A DSA key gives a "DSS2" or "DSS1"
+    /// blob (with the `DSSSEED` of the blob it was read from, else "none", all 0xFF bytes, as
+    /// OpenSSL writes it), or "DSS4"/"DSS3" when it was read from a version 3 blob.
     ///
     /// # Errors
     ///
@@ -738,10 +771,9 @@ impl KeyFile {
     ///
     /// # Errors
     ///
-    /// As [`Provider::import_key`]: for a pair in a container, the errors of writing it
-    /// (`NTE_BAD_KEYSET`, `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`), `NTE_BAD_FLAGS` for
-    /// undefined flag bits.
-    ///
+    /// * As [`Provider::import_key`]: for a pair in a container, the errors of writing it
+    ///   (`NTE_BAD_KEYSET`, `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`), `NTE_BAD_FLAGS`
+    ///   for undefined flag bits;
     /// * `NTE_BAD_ALGID`: a DSA key (importing DSS keys comes with the DSS provider
     ///   integration; until then [`to_blob`](KeyFile::to_blob) gives the "DSS1"/"DSS2" blob).
     #[doc(alias = "CryptImportKey")]
