@@ -293,3 +293,97 @@ pub(super) fn traditional(key: &DsaKey) -> Result<Zeroizing<Vec<u8>>> {
     };
     to_der(&der)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// FIPS 186-2 Appendix 5's p, q, g and x (big-endian), and its y.
+    const P: &str = "8df2a494492276aa3d25759bb06869cbeac0d83afb8d0cf7cbb8324f0d7882e5d0762fc5b7210eafc2e9adac32ab7aac49693dfbf83724c2ec0736ee31c80291";
+    const Q: &str = "c773218c737ec8ee993b4f2ded30f48edace915f";
+    const G: &str = "626d027839ea0a13413163a55b4cb500299d5522956cefcb3bff10f399ce2c2e71cb9de5fa24babf58e5b79521925c9cc42e9f6f464b088cc572af53e6d78802";
+    const X: &str = "2070b3223dba372fde1c0ffc7b2e3b498b260614";
+    const Y: &str = "19131871d75b1612a819f29d78d1b0d7346f7aa77bb62a859bfd6c5675da9d212d3a36ef1672ef660b8c7c255cc0ec74858fba33f44c06699630a76b030ee333";
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn fips_key() -> DsaKey {
+        let (p, q, g, x, y) = (hex(P), hex(Q), hex(G), hex(X), hex(Y));
+        let params = DssParms {
+            p: UintRef::new(&p).unwrap(),
+            q: UintRef::new(&q).unwrap(),
+            g: UintRef::new(&g).unwrap(),
+        };
+        let y = UintRef::new(&y).unwrap();
+        key_of(&params, Some(y), Some(UintRef::new(&x).unwrap())).unwrap()
+    }
+
+    #[test]
+    fn the_fips_key_reads_from_x_alone_and_from_y_alone() {
+        let key = fips_key();
+        let (p, q, g, x, y) = (hex(P), hex(Q), hex(G), hex(X), hex(Y));
+        let params = DssParms {
+            p: UintRef::new(&p).unwrap(),
+            q: UintRef::new(&q).unwrap(),
+            g: UintRef::new(&g).unwrap(),
+        };
+        let from_x = key_of(&params, None, Some(UintRef::new(&x).unwrap())).unwrap();
+        let from_y = key_of(&params, Some(UintRef::new(&y).unwrap()), None).unwrap();
+        assert_eq!(
+            from_x.to_blob(false, false).unwrap(),
+            key.to_blob(false, false).unwrap()
+        );
+        assert_eq!(
+            from_y.to_blob(false, false).unwrap(),
+            key.to_blob(false, false).unwrap()
+        );
+        assert!(!from_y.has_private());
+        // A y that is not g^x, an x of q or more.
+        let mut other_y = y.clone();
+        other_y[63] ^= 1;
+        let bad = key_of(
+            &params,
+            Some(UintRef::new(&other_y).unwrap()),
+            Some(UintRef::new(&x).unwrap()),
+        );
+        assert!(matches!(bad, Err(Error::BadData)));
+        let bad = key_of(&params, None, Some(UintRef::new(&q).unwrap()));
+        assert!(matches!(bad, Err(Error::BadData)));
+    }
+
+    #[test]
+    fn every_structure_round_trips() {
+        let key = fips_key();
+        let pkcs8_der = pkcs8(&key).unwrap();
+        let info = PrivateKeyInfoRef::from_der(&pkcs8_der).unwrap();
+        assert_eq!(info.algorithm.oid, DSA_OID);
+        let back = parse_pkcs8(&info).unwrap();
+        assert_eq!(*pkcs8(&back).unwrap(), *pkcs8_der);
+
+        let spki_der = spki(&key).unwrap();
+        let info = SubjectPublicKeyInfoRef::from_der(&spki_der).unwrap();
+        let back = parse_spki(&info).unwrap();
+        assert!(!back.has_private());
+        assert_eq!(*spki(&back).unwrap(), *spki_der);
+        assert!(matches!(pkcs8(&back), Err(Error::BadKeyState)));
+        assert!(matches!(traditional(&back), Err(Error::BadKeyState)));
+
+        let der = traditional(&key).unwrap();
+        assert!(is_traditional(&der));
+        assert_eq!(
+            *traditional(&parse_traditional(&der).unwrap()).unwrap(),
+            *der
+        );
+        // Version 1 is not OpenSSL's DSAPrivateKey.
+        let mut v1 = der.to_vec();
+        let at = v1.windows(3).position(|w| w == [2, 1, 0]).unwrap();
+        v1[at + 2] = 1;
+        assert!(!is_traditional(&v1));
+        assert!(matches!(parse_traditional(&v1), Err(Error::BadData)));
+    }
+}
