@@ -1,9 +1,9 @@
 //! DSA key files: round trips of every format that carries DSA (BLOB "DSS1"/"DSS2" and the
 //! version 3 "DSS3"/"DSS4" read, PVK in its three encryptions, PKCS#8 plain and encrypted,
 //! SPKI, OpenSSL's traditional `DSA PRIVATE KEY`) at 512 and 1024 bits, byte-exact where
-//! deterministic; detection; the errors of what DSA cannot do; and under damage, every
+//! deterministic (version 3 blobs too); detection; the errors of what DSA cannot do; and under damage, every
 //! truncation and every single-byte corruption is a documented error or a key that works
-//! (it signs, and its public key verifies), never a panic.
+//! (it signs, and its public key verifies), never a panic; then random multi-byte damage.
 //!
 //! The keys are fixed: FIPS 186-2 Appendix 5's 512-bit example, a 1024-bit pair recorded on
 //! Windows (Wine's dssenh tests, `data/dssenh-blobs.json`) and a 1024-bit key from
@@ -253,6 +253,37 @@ fn blobs_keep_their_seed_and_version() {
     assert!(seen >= 4, "{seen} DSS blobs");
 }
 
+/// Version 3 blobs ("DSS3", "DSS4", as `CRYPT_BLOB_VER3` exports them) read to the same key
+/// and come back in their own layout.
+#[test]
+fn version_3_blobs_read_and_round_trip() {
+    for (name, key) in keys() {
+        let v2 = key.to_blob(false).unwrap();
+        let core = Dsa::import(&v2).unwrap();
+        for private in [true, false] {
+            let v3 = core.export(private, true).unwrap();
+            assert_eq!(v3[1], 3, "{name}");
+            assert_eq!(KeyFormat::detect(&v3), Some(KeyFormat::Blob), "{name}");
+            let read = KeyFile::read(&v3, None, None).unwrap();
+            assert_eq!(read.kind(), KeyKind::Dsa, "{name}");
+            assert_eq!(read.has_private(), private, "{name}");
+            assert_eq!(read.dsa_public(), key.dsa_public(), "{name}");
+            assert_eq!(*read.to_blob(!private).unwrap(), *v3, "{name}");
+            let none = PvkEncryption::None;
+            let format = if private {
+                KeyFormat::Pkcs8Der
+            } else {
+                KeyFormat::SpkiDer
+            };
+            assert_eq!(
+                *read.write(format, !private, None, none).unwrap(),
+                *key.write(format, !private, None, none).unwrap(),
+                "{name}"
+            );
+        }
+    }
+}
+
 #[test]
 fn what_dsa_cannot_do_has_its_codes() {
     let key = windows_1024();
@@ -452,4 +483,36 @@ fn every_single_byte_corruption_is_an_error_or_a_working_key() {
     }
     println!("{}", summary.join("\n"));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+proptest::proptest! {
+    // No `proptest-regressions/` directory: a failure found here becomes an explicit test.
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::with_cases(256)
+    })]
+
+    /// Several bytes changed at once, and a cut, in any DSA file.
+    #[test]
+    fn random_damage_is_an_error_or_a_working_key(
+        which in proptest::prelude::any::<usize>(),
+        changes in proptest::collection::vec(
+            (proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()),
+            1..6,
+        ),
+        cut in proptest::option::of(proptest::prelude::any::<usize>()),
+    ) {
+        let (name, format, bytes) = &files()[which % files().len()];
+        let mut damaged = bytes.to_vec();
+        for (at, value) in changes {
+            let at = at % damaged.len();
+            damaged[at] = value;
+        }
+        if let Some(cut) = cut {
+            damaged.truncate(cut % (damaged.len() + 1));
+        }
+        if let Err(why) = check(&damaged, *format) {
+            proptest::prop_assert!(false, "{name}: {why}");
+        }
+    }
 }
