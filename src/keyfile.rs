@@ -1,13 +1,24 @@
-//! Key files: RSA keys to and from the formats of the ecosystem, with or without a
+//! Key files: RSA and DSA keys to and from the formats of the ecosystem, with or without a
 //! [`Provider`].
 //!
-//! A [`KeyFile`] is an RSA key as a file holds it: its public numbers and, when the file has
-//! them, its private numbers (in buffers wiped on drop). Read one from bytes in any format
+//! A [`KeyFile`] is an RSA or a DSA key ([`KeyFile::kind`]) as a file holds it: its public
+//! numbers and, when the file has them, its private numbers (in buffers wiped on drop). Read one from bytes in any format
 //! below ([`KeyFile::read`] detects which), from a key BLOB ([`KeyFile::from_blob`]) or from a
 //! [`Key`] ([`KeyFile::from_key`], with `CryptExportKey`'s rules); write it in any format
 //! ([`KeyFile::write`]), as a BLOB ([`KeyFile::to_blob`]), or into a provider
 //! ([`KeyFile::import`], as `CryptImportKey` does). The conversions are pure: no provider, no
 //! key container, no `rsa` key object is involved.
+//!
+//! DSA keys (FIPS 186-2, as Microsoft's DSS providers hold them: p of 512 to 1024 bits in
+//! whole bytes, a 160-bit q) go through every format that carries DSA: PKCS#8 and encrypted
+//! PKCS#8 (`id-dsa` with `Dss-Parms`, x as an INTEGER), SPKI (y as an INTEGER), OpenSSL's
+//! traditional `DSA PRIVATE KEY` (`DSAPrivateKey`, what `openssl dsa` writes; read and written
+//! as [`Pkcs1Pem`](KeyFormat::Pkcs1Pem)/[`Pkcs1Der`](KeyFormat::Pkcs1Der)), PVK files holding a
+//! "DSS2" blob (as `openssl dsa -outform PVK` writes them, under `AT_SIGNATURE`) in all three
+//! encryptions, and "DSS1"/"DSS2" BLOBs ("DSS3"/"DSS4" read, and written back in their own
+//! layout). Their `ALG_ID` is `CALG_DSS_SIGN`. `.snk` files and strong names are RSA only, and
+//! so, until the DSS provider integration connects them, are [`KeyFile::from_key`] and
+//! [`KeyFile::import`] (`NTE_BAD_ALGID` for a DSA key).
 //!
 //! | format ([`KeyFormat`], CLI name) | reads | writes | used for |
 //! |---|---|---|---|
@@ -103,15 +114,22 @@
 //! # Errors and passwords
 //!
 //! Malformed input of any format is `NTE_BAD_DATA`, and so are numbers that do not form a
-//! consistent RSA key (every key read is checked: `p·q = n`, the CRT values, the exponents), so
-//! a damaged file gives an error rather than a key that computes wrong results. A well-formed
-//! PKCS#8 or SPKI key of another algorithm (EC, Ed25519, RSA-PSS) is `NTE_BAD_ALGID`. An
+//! consistent RSA key (every key read is checked: `p·q = n`, the CRT values, the exponents) or
+//! DSA key (q divides p − 1, 1 < g < p − 1 and g^q ≡ 1 (mod p), 1 ≤ x < q, 1 < y < p − 1 and
+//! y^q ≡ 1, y = g^x when the file holds both), so a damaged file gives an error rather than a
+//! key that computes wrong results. A DSA key the DSS providers cannot hold (p outside 512 to
+//! 1024 bits or not whole bytes, a q other than 160 bits, such as OpenSSL 3's default 224-bit q
+//! at 1024 bits: generate with `-pkeyopt dsa_paramgen_q_bits:160`) is `NTE_BAD_DATA` too. A
+//! PKCS#8 private key holds x alone, so a changed x reads as another valid key: only encrypted
+//! PKCS#8 and the formats that carry y as well detect that. A well-formed PKCS#8 or SPKI key
+//! of another algorithm (EC, Ed25519, RSA-PSS) is `NTE_BAD_ALGID`. An
 //! encrypted file read without a password is `ERROR_INVALID_PARAMETER` (ask for one and read
 //! again; [`KeyFile::needs_password`] tells beforehand), and a wrong password is
 //! `ERROR_INVALID_PASSWORD`, Windows' code for a wrong PFX password (a damaged encrypted part
 //! looks the same). Passwords are bytes: pass the UTF-8 of a typed password, without a NUL
 //! (what OpenSSL, `pvk2pfx` and `makecert` hash).
 
+mod dsa;
 mod numbers;
 mod pkcs;
 mod pvk;
@@ -123,6 +141,7 @@ use zeroize::Zeroizing;
 
 use crate::alg::AlgId;
 use crate::blob::{self, BlobType, RsaParts};
+use crate::dss::{self, DsaKey};
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyFlags, KeySpec};
 use crate::provider::Provider;
@@ -144,9 +163,11 @@ pub enum KeyFormat {
     /// A .NET strong-name key (`snk`): a key pair (`sn -k`, a bare `PRIVATEKEYBLOB`) or a public
     /// key file (`sn -p`).
     Snk,
-    /// PKCS#1 in PEM (`pkcs1-pem`): `RSA PRIVATE KEY` or `RSA PUBLIC KEY`.
+    /// PKCS#1 in PEM (`pkcs1-pem`): `RSA PRIVATE KEY` or `RSA PUBLIC KEY`; for DSA keys,
+    /// OpenSSL's traditional `DSA PRIVATE KEY` (there is no traditional DSA public key).
     Pkcs1Pem,
-    /// PKCS#1 DER (`pkcs1-der`): `RSAPrivateKey` or `RSAPublicKey`.
+    /// PKCS#1 DER (`pkcs1-der`): `RSAPrivateKey` or `RSAPublicKey`; for DSA keys, OpenSSL's
+    /// `DSAPrivateKey` {0, p, q, g, y, x}.
     Pkcs1Der,
     /// PKCS#8 in PEM (`pkcs8-pem`): `PRIVATE KEY`.
     Pkcs8Pem,
@@ -201,7 +222,8 @@ impl KeyFormat {
     }
 
     /// The format of a file, from its content: a PVK file's magic `0xb0b5f11e`; a key BLOB's
-    /// header (`bType` 6 or 7, `bVersion` 2, reserved 0); a strong-name public key file's
+    /// header (`bType` 6 or 7, `bVersion` 2, reserved 0; or `bVersion` 3 with `CALG_DSS_SIGN`
+    /// and a "DSS3"/"DSS4" magic); a strong-name public key file's
     /// 12-byte header; the DER structure of PKCS#1, PKCS#8, SPKI and encrypted PKCS#8 (which
     /// [`Pkcs8EncryptedPem`](KeyFormat::Pkcs8EncryptedPem) reads as DER too); a PEM block's
     /// label (text before and after it is allowed). `None` for anything else.
@@ -214,11 +236,11 @@ impl KeyFormat {
         if pvk::is_pvk(data) {
             return Some(KeyFormat::Pvk);
         }
-        if data.len() >= blob::HEADER_LEN
+        let rsa_blob = data.len() >= blob::HEADER_LEN
             && matches!(data[0], 6 | 7)
             && data[1] == blob::BLOB_VERSION
-            && data[2..4] == [0, 0]
-        {
+            && data[2..4] == [0, 0];
+        if rsa_blob || is_dss_blob(data) {
             return Some(KeyFormat::Blob);
         }
         if snk::public_key_header(data).is_some() {
@@ -228,7 +250,9 @@ impl KeyFormat {
             return pkcs::detect_der(data);
         }
         match pkcs::pem_label(data)? {
-            pkcs::LABEL_PKCS1_PRIVATE | pkcs::LABEL_PKCS1_PUBLIC => Some(KeyFormat::Pkcs1Pem),
+            pkcs::LABEL_PKCS1_PRIVATE | pkcs::LABEL_PKCS1_PUBLIC | dsa::LABEL_DSA_PRIVATE => {
+                Some(KeyFormat::Pkcs1Pem)
+            }
             pkcs::LABEL_PKCS8 => Some(KeyFormat::Pkcs8Pem),
             pkcs::LABEL_PKCS8_ENCRYPTED => Some(KeyFormat::Pkcs8EncryptedPem),
             pkcs::LABEL_SPKI => Some(KeyFormat::SpkiPem),
@@ -284,16 +308,80 @@ pub enum PvkEncryption {
     Strong,
 }
 
-/// An RSA key read from or written to a key file: the public numbers and, when present, the
-/// private ones (wiped on drop). See the [module documentation](self) for the formats.
+/// Which algorithm a [`KeyFile`]'s key is for ([`KeyFile::kind`]).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyKind {
+    /// An RSA key (`CALG_RSA_KEYX` or `CALG_RSA_SIGN`).
+    Rsa,
+    /// A DSA key (FIPS 186-2: p of 512 to 1024 bits, a 160-bit q; `CALG_DSS_SIGN`).
+    Dsa,
+}
+
+/// The public numbers of a DSA key ([`KeyFile::dsa_public`]), big-endian without leading
+/// zeros, as DER and most tools print them.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DsaPublic {
+    /// The prime modulus p.
+    pub p: Vec<u8>,
+    /// The 160-bit prime q dividing p − 1.
+    pub q: Vec<u8>,
+    /// The generator g of the order-q subgroup.
+    pub g: Vec<u8>,
+    /// The public value y = g^x mod p.
+    pub y: Vec<u8>,
+}
+
+/// The numbers of a key file's key.
+enum Material {
+    /// Checked RSA numbers at their blob lengths, the private exponent always present.
+    Rsa(RsaParts),
+    /// A checked DSS key; `version3` when it was read from a "DSS3" or "DSS4" blob, which
+    /// [`KeyFile::to_blob`] then writes back in the same layout.
+    Dsa { key: DsaKey, version3: bool },
+}
+
+impl Material {
+    fn dsa(key: DsaKey) -> Material {
+        Material::Dsa {
+            key,
+            version3: false,
+        }
+    }
+
+    /// The `ALG_ID` of a key read from a format that carries none.
+    fn default_alg(&self) -> AlgId {
+        match self {
+            Material::Rsa(_) => AlgId::RSA_KEYX,
+            Material::Dsa { .. } => AlgId::DSS_SIGN,
+        }
+    }
+}
+
+impl Clone for Material {
+    fn clone(&self) -> Material {
+        match self {
+            Material::Rsa(parts) => Material::Rsa(parts.clone()),
+            Material::Dsa { key, version3 } => Material::Dsa {
+                key: key.duplicate(),
+                version3: *version3,
+            },
+        }
+    }
+}
+
+/// An RSA or DSA key read from or written to a key file: the public numbers and, when
+/// present, the private ones (wiped on drop). See the [module documentation](self) for the
+/// formats, and [`kind`](KeyFile::kind) for the algorithm.
 ///
-/// `Debug` shows the format, algorithm, size and exponent, never a number of the key.
+/// `Debug` shows the kind, format, algorithm, size and (RSA) exponent, never a number of the
+/// key.
 #[derive(Clone)]
 pub struct KeyFile {
     format: KeyFormat,
     alg: AlgId,
-    /// Checked numbers at their blob lengths, the private exponent always present.
-    parts: RsaParts,
+    key: Material,
     /// The strong-name header (SigAlgId, HashAlgId) and blob `ALG_ID` of the `sn -p` public
     /// key file this came from, kept so that its token is computed over the file's own bytes.
     strong_name: Option<((u32, u32), AlgId)>,
@@ -306,8 +394,8 @@ impl KeyFile {
     /// keys and ignored otherwise.
     ///
     /// The key's [`alg_id`](KeyFile::alg_id) is the blob's (BLOB, PVK and `.snk` files carry
-    /// one), `CALG_RSA_KEYX` for PKCS#1, PKCS#8 and SPKI input. Numbers are checked: see
-    /// [Errors and passwords](self#errors-and-passwords).
+    /// one), `CALG_RSA_KEYX` for RSA keys from PKCS#1, PKCS#8 and SPKI input, `CALG_DSS_SIGN`
+    /// for DSA keys. Numbers are checked: see [Errors and passwords](self#errors-and-passwords).
     ///
     /// # Errors
     ///
@@ -315,12 +403,16 @@ impl KeyFile {
     ///   or detected (truncated, corrupt, a PEM label of another format, trailing data after
     ///   DER), numbers that do not form a consistent RSA key or that a `PRIVATEKEYBLOB` cannot
     ///   hold (a modulus outside 256..=16384 bits, a public exponent above 2³² − 1, primes of
-    ///   unequal length, a multi-prime key), an encrypted PKCS#8 key whose key derivation asks
+    ///   unequal length, a multi-prime key), numbers that do not form a consistent DSA key or
+    ///   that the DSS blobs cannot hold (p outside 512..=1024 bits or not whole bytes, q not
+    ///   160 bits), DSA parameters missing from PKCS#8 or SPKI, a DSS key pair read as
+    ///   [`Snk`](KeyFormat::Snk), an encrypted PKCS#8 key whose key derivation asks
     ///   for more than 10,000,000 PBKDF2 iterations or 64 MiB of scrypt memory, the 16-byte
     ///   ECMA standard public key (a placeholder, not an RSA key; see [`strong_name_token`]);
     /// * `NTE_BAD_TYPE`: a BLOB of another type than `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`;
-    /// * `NTE_BAD_ALGID`: a BLOB whose `ALG_ID` is not `CALG_RSA_KEYX` or `CALG_RSA_SIGN`, a
-    ///   PKCS#8 or SPKI key of another algorithm, encrypted PKCS#8 with PBES1 or a cipher the
+    /// * `NTE_BAD_ALGID`: a BLOB whose `ALG_ID` is not `CALG_RSA_KEYX`, `CALG_RSA_SIGN` or
+    ///   (with a "DSS1" to "DSS4" magic) `CALG_DSS_SIGN`, a PKCS#8 or SPKI key of another
+    ///   algorithm than RSA and DSA, encrypted PKCS#8 with PBES1 or a cipher the
     ///   `pkcs5` crate does not implement, PEM with encryption headers (OpenSSL's
     ///   "traditional" `Proc-Type: 4,ENCRYPTED`; convert it with `openssl pkcs8 -topk8`);
     /// * `ERROR_INVALID_PARAMETER`: the file is encrypted and `password` is `None`;
@@ -335,20 +427,23 @@ impl KeyFile {
             Some(format) => format,
             None => KeyFormat::detect(data).ok_or(Error::BadData)?,
         };
-        let keyx = |parts| KeyFile::new(format, AlgId::RSA_KEYX, parts);
+        let keyx = |key: Material| KeyFile::new(format, key.default_alg(), key);
         Ok(match format {
             KeyFormat::Blob => {
-                let (alg, parts) = any_blob(data)?;
-                KeyFile::new(format, alg, parts)
+                let (alg, key) = any_blob(data)?;
+                KeyFile::new(format, alg, key)
             }
             KeyFormat::Pvk => {
-                let (alg, parts, encryption) = pvk::read(data, password)?;
-                let mut file = KeyFile::new(format, alg, parts);
+                let (alg, key, encryption) = pvk::read(data, password)?;
+                let mut file = KeyFile::new(format, alg, key);
                 file.pvk = Some(encryption);
                 file
             }
             KeyFormat::Snk => read_snk(data)?,
-            KeyFormat::Pkcs1Der => keyx(pkcs::parse_pkcs1(data)?),
+            KeyFormat::Pkcs1Der if dsa::is_traditional(data) => {
+                keyx(Material::dsa(dsa::parse_traditional(data)?))
+            }
+            KeyFormat::Pkcs1Der => keyx(Material::Rsa(pkcs::parse_pkcs1(data)?)),
             KeyFormat::Pkcs8Der => keyx(pkcs::parse_pkcs8(data)?),
             KeyFormat::SpkiDer => keyx(pkcs::parse_spki(data)?),
             // Encrypted PKCS#8 is also read as DER (`openssl pkcs8 -topk8 -outform DER`).
@@ -360,12 +455,15 @@ impl KeyFile {
             | KeyFormat::SpkiPem
             | KeyFormat::Pkcs8EncryptedPem => {
                 let (label, der) = pkcs::pem_decode(data)?;
-                let parts = match (format, label) {
+                let key = match (format, label) {
                     (KeyFormat::Pkcs1Pem, pkcs::LABEL_PKCS1_PRIVATE) => {
-                        pkcs::parse_pkcs1_private(&der)?
+                        Material::Rsa(pkcs::parse_pkcs1_private(&der)?)
                     }
                     (KeyFormat::Pkcs1Pem, pkcs::LABEL_PKCS1_PUBLIC) => {
-                        pkcs::parse_pkcs1_public(&der)?
+                        Material::Rsa(pkcs::parse_pkcs1_public(&der)?)
+                    }
+                    (KeyFormat::Pkcs1Pem, dsa::LABEL_DSA_PRIVATE) => {
+                        Material::dsa(dsa::parse_traditional(&der)?)
                     }
                     (KeyFormat::Pkcs8Pem, pkcs::LABEL_PKCS8) => pkcs::parse_pkcs8(&der)?,
                     (KeyFormat::SpkiPem, pkcs::LABEL_SPKI) => pkcs::parse_spki(&der)?,
@@ -374,7 +472,7 @@ impl KeyFile {
                     }
                     _ => return Err(Error::BadData),
                 };
-                keyx(parts)
+                keyx(key)
             }
         })
     }
@@ -408,8 +506,8 @@ impl KeyFile {
         if blob.is_empty() {
             return Err(Error::InvalidParameter);
         }
-        let (alg, parts) = any_blob(blob)?;
-        Ok(KeyFile::new(KeyFormat::Blob, alg, parts))
+        let (alg, key) = any_blob(blob)?;
+        Ok(KeyFile::new(KeyFormat::Blob, alg, key))
     }
 
     /// The key of an RSA [`Key`]: its public half when `public_only`, else the pair, which must
@@ -424,7 +522,8 @@ impl KeyFile {
     /// * `NTE_BAD_DATA`: numbers this module refuses (a modulus below 256 bits, an even
     ///   exponent; never for keys the crate generates);
     /// * `NTE_BAD_ALGID`: an RSA public key imported with an `ALG_ID` other than
-    ///   `CALG_RSA_KEYX` and `CALG_RSA_SIGN`.
+    ///   `CALG_RSA_KEYX` and `CALG_RSA_SIGN`; a DSS key (DSS keys come with the DSS provider
+    ///   integration; until then, read the blob it exports with [`from_blob`](KeyFile::from_blob)).
     #[doc(alias = "CryptExportKey")]
     pub fn from_key(key: &Key<'_>, public_only: bool) -> Result<KeyFile> {
         let blob_type = if public_only {
@@ -433,15 +532,19 @@ impl KeyFile {
             BlobType::PrivateKeyBlob
         };
         let blob = key.export(None, blob_type, 0)?;
-        let (alg, parts) = any_blob(&blob)?;
-        Ok(KeyFile::new(KeyFormat::Blob, alg, parts))
+        let (alg, material) = any_blob(&blob)?;
+        if !matches!(material, Material::Rsa(_)) {
+            // DSS keys come with the DSS provider integration.
+            return Err(Error::BadAlgId);
+        }
+        Ok(KeyFile::new(KeyFormat::Blob, alg, material))
     }
 
-    fn new(format: KeyFormat, alg: AlgId, parts: RsaParts) -> KeyFile {
+    fn new(format: KeyFormat, alg: AlgId, key: Material) -> KeyFile {
         KeyFile {
             format,
             alg,
-            parts,
+            key,
             strong_name: None,
             pvk: None,
         }
@@ -451,8 +554,14 @@ impl KeyFile {
     /// `CALG_RSA_SIGN` for the signature slot): what [`to_blob`](KeyFile::to_blob), PVK files
     /// and [`import`](KeyFile::import) then use. A key read from PEM is an exchange key until
     /// told otherwise.
+    ///
+    /// A DSA key is left as it is: it is always a `CALG_DSS_SIGN` signature key (the
+    /// exchange keys of Microsoft's DSS providers are Diffie-Hellman keys).
     #[must_use]
     pub fn with_key_spec(mut self, spec: KeySpec) -> KeyFile {
+        if matches!(self.key, Material::Dsa { .. }) {
+            return self;
+        }
         self.alg = match spec {
             KeySpec::Exchange => AlgId::RSA_KEYX,
             KeySpec::Signature => AlgId::RSA_SIGN,
@@ -486,11 +595,17 @@ impl KeyFile {
     ///   ([`strong_name_public_key`](KeyFile::strong_name_public_key)).
     /// * [`KeyFormat::Pvk`]'s key type is `AT_SIGNATURE` for a `CALG_RSA_SIGN` key, else
     ///   `AT_KEYEXCHANGE`; the blob keeps the key's `ALG_ID`.
+    /// * A DSA key: [`Pvk`](KeyFormat::Pvk) holds a "DSS2" blob under `AT_SIGNATURE`;
+    ///   [`Pkcs1Pem`](KeyFormat::Pkcs1Pem)/[`Pkcs1Der`](KeyFormat::Pkcs1Der) write OpenSSL's
+    ///   traditional `DSA PRIVATE KEY` (a private key only); [`Blob`](KeyFormat::Blob) as
+    ///   [`to_blob`](KeyFile::to_blob).
     ///
     /// # Errors
     ///
     /// * `NTE_BAD_TYPE`: a format that cannot hold what was asked: the private key in SPKI
-    ///   (pass `public_only`), or a public half alone in PKCS#8, encrypted PKCS#8 or PVK;
+    ///   (pass `public_only`), or a public half alone in PKCS#8, encrypted PKCS#8 or PVK; for a
+    ///   DSA key, [`Snk`](KeyFormat::Snk), and a public key in
+    ///   [`Pkcs1Pem`](KeyFormat::Pkcs1Pem)/[`Pkcs1Der`](KeyFormat::Pkcs1Der);
     /// * `NTE_BAD_KEY_STATE`: a private-key format (PKCS#8, encrypted PKCS#8, PVK) for a key
     ///   without a private half;
     /// * `ERROR_INVALID_PARAMETER`: encrypted PKCS#8, or PVK with weak or strong encryption,
@@ -504,7 +619,12 @@ impl KeyFile {
         pvk: PvkEncryption,
     ) -> Result<Zeroizing<Vec<u8>>> {
         let private = self.writes_private(format, public_only)?;
-        let parts = &self.parts;
+        let parts = match &self.key {
+            Material::Rsa(parts) => parts,
+            Material::Dsa { key, .. } => {
+                return self.write_dsa(key, format, private, password, pvk);
+            }
+        };
         let pkcs1 = || {
             if private {
                 pkcs::pkcs1_private(parts)
@@ -514,7 +634,11 @@ impl KeyFile {
         };
         match format {
             KeyFormat::Blob => blob::rsa_blob(self.alg, parts, private),
-            KeyFormat::Pvk => pvk::write(self.alg, parts, pvk, password),
+            KeyFormat::Pvk => {
+                let key_type = if self.alg == AlgId::RSA_SIGN { 2 } else { 1 };
+                let key_blob = blob::rsa_blob(self.alg, parts, true)?;
+                pvk::write(key_type, &key_blob, pvk, password)
+            }
             KeyFormat::Snk if private => blob::rsa_blob(AlgId::RSA_SIGN, parts, true),
             KeyFormat::Snk => Ok(Zeroizing::new(self.strong_name_public_key())),
             KeyFormat::Pkcs1Der => pkcs1(),
@@ -534,6 +658,44 @@ impl KeyFile {
                 let password = password.ok_or(Error::InvalidParameter)?;
                 self.write_pkcs8_encrypted(password, PKCS8_ITERATIONS)
             }
+        }
+    }
+
+    /// [`write`](KeyFile::write) for a DSA key, `private` already decided.
+    fn write_dsa(
+        &self,
+        key: &DsaKey,
+        format: KeyFormat,
+        private: bool,
+        password: Option<&[u8]>,
+        pvk: PvkEncryption,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        match format {
+            KeyFormat::Blob => self.to_blob(!private),
+            // AT_SIGNATURE and a "DSS2" blob, as `openssl dsa -outform PVK` writes it.
+            KeyFormat::Pvk => pvk::write(2, &key.export(true, false)?, pvk, password),
+            KeyFormat::Snk => Err(Error::BadType),
+            KeyFormat::Pkcs1Der | KeyFormat::Pkcs1Pem if !private => Err(Error::BadType),
+            KeyFormat::Pkcs1Der => dsa::traditional(key),
+            KeyFormat::Pkcs1Pem => {
+                pkcs::pem_encode(dsa::LABEL_DSA_PRIVATE, &dsa::traditional(key)?)
+            }
+            KeyFormat::Pkcs8Der => dsa::pkcs8(key),
+            KeyFormat::Pkcs8Pem => pkcs::pem_encode(pkcs::LABEL_PKCS8, &dsa::pkcs8(key)?),
+            KeyFormat::SpkiDer => dsa::spki(key),
+            KeyFormat::SpkiPem => pkcs::pem_encode(pkcs::LABEL_SPKI, &dsa::spki(key)?),
+            KeyFormat::Pkcs8EncryptedPem => {
+                let password = password.ok_or(Error::InvalidParameter)?;
+                self.write_pkcs8_encrypted(password, PKCS8_ITERATIONS)
+            }
+        }
+    }
+
+    /// The key's PKCS#8 `PrivateKeyInfo` DER (`NTE_BAD_KEY_STATE` without a private half).
+    fn pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        match &self.key {
+            Material::Rsa(parts) => pkcs::pkcs8(parts),
+            Material::Dsa { key, .. } => dsa::pkcs8(key),
         }
     }
 
@@ -557,7 +719,7 @@ impl KeyFile {
         if iterations == 0 {
             return Err(Error::InvalidParameter);
         }
-        let der = pkcs::pkcs8_encrypted(&self.parts, password, iterations)?;
+        let der = pkcs::pkcs8_encrypted(&self.pkcs8_der()?, password, iterations)?;
         pkcs::pem_encode(pkcs::LABEL_PKCS8_ENCRYPTED, &der)
     }
 
@@ -587,7 +749,9 @@ impl KeyFile {
 
     /// The key as a `PRIVATEKEYBLOB` (its private half, when it has one and `public_only` is
     /// false) or a `PUBLICKEYBLOB`, with its [`alg_id`](KeyFile::alg_id): what
-    /// `CryptImportKey` and .NET's `ImportCspBlob` take.
+    /// `CryptImportKey` and .NET's `ImportCspBlob` take. A DSA key gives a "DSS2" or "DSS1"
+    /// blob (with the `DSSSEED` of the blob it was read from, else "none", all 0xFF bytes, as
+    /// OpenSSL writes it), or "DSS4"/"DSS3" when it was read from a version 3 blob.
     ///
     /// # Errors
     ///
@@ -595,7 +759,10 @@ impl KeyFile {
     /// [`write`](KeyFile::write)'s.
     pub fn to_blob(&self, public_only: bool) -> Result<Zeroizing<Vec<u8>>> {
         let private = !public_only && self.has_private();
-        blob::rsa_blob(self.alg, &self.parts, private)
+        match &self.key {
+            Material::Rsa(parts) => blob::rsa_blob(self.alg, parts, private),
+            Material::Dsa { key, version3 } => key.export(private, *version3),
+        }
     }
 
     /// Imports the key into `prov` as `CryptImportKey` does: a key pair into the container's
@@ -604,18 +771,51 @@ impl KeyFile {
     ///
     /// # Errors
     ///
-    /// As [`Provider::import_key`]: for a pair in a container, the errors of writing it
-    /// (`NTE_BAD_KEYSET`, `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`), `NTE_BAD_FLAGS` for
-    /// undefined flag bits.
+    /// * As [`Provider::import_key`]: for a pair in a container, the errors of writing it
+    ///   (`NTE_BAD_KEYSET`, `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`), `NTE_BAD_FLAGS`
+    ///   for undefined flag bits;
+    /// * `NTE_BAD_ALGID`: a DSA key (importing DSS keys comes with the DSS provider
+    ///   integration; until then [`to_blob`](KeyFile::to_blob) gives the "DSS1"/"DSS2" blob).
     #[doc(alias = "CryptImportKey")]
     pub fn import<'p>(&self, prov: &'p Provider, flags: KeyFlags) -> Result<Key<'p>> {
+        if self.kind() != KeyKind::Rsa {
+            return Err(Error::BadAlgId);
+        }
         prov.import_key(&self.to_blob(false)?, None, flags)
+    }
+
+    /// Which algorithm the key is for: RSA or DSA.
+    #[must_use]
+    pub fn kind(&self) -> KeyKind {
+        match self.key {
+            Material::Rsa(_) => KeyKind::Rsa,
+            Material::Dsa { .. } => KeyKind::Dsa,
+        }
+    }
+
+    /// The public numbers of a DSA key (p, q, g, y); `None` for an RSA key.
+    #[must_use]
+    pub fn dsa_public(&self) -> Option<DsaPublic> {
+        let Material::Dsa { key, .. } = &self.key else {
+            return None;
+        };
+        let blob = key.to_blob(false, false).ok()?;
+        let be = |le: &[u8]| numbers::be_trimmed(le).to_vec();
+        Some(DsaPublic {
+            p: be(&blob.p),
+            q: be(&blob.q),
+            g: be(&blob.g),
+            y: be(&blob.y),
+        })
     }
 
     /// Whether the key has its private half.
     #[must_use]
     pub fn has_private(&self) -> bool {
-        self.parts.private.is_some()
+        match &self.key {
+            Material::Rsa(parts) => parts.private.is_some(),
+            Material::Dsa { key, .. } => key.has_private(),
+        }
     }
 
     /// What [`to_blob`](KeyFile::to_blob)`(false)` writes: `PRIVATEKEYBLOB` for a key with its
@@ -632,37 +832,48 @@ impl KeyFile {
     /// The modulus length in bits: a BLOB's (PVK's, `.snk`'s) `bitlen` as stored, the
     /// modulus's bit length for PKCS#1, PKCS#8 and SPKI input. Those formats carry no bit
     /// length, so a BLOB that states more bits than its modulus has (top bits zero) comes back
-    /// from them with its `bitlen` lowered to the modulus's; the key is the same.
+    /// from them with its `bitlen` lowered to the modulus's; the key is the same. For a DSA
+    /// key, the bits of p (512 to 1024, whole bytes).
     #[must_use]
     pub fn bits(&self) -> u32 {
-        self.parts.bits
+        match &self.key {
+            Material::Rsa(parts) => parts.bits,
+            Material::Dsa { key, .. } => key.bits(),
+        }
     }
 
-    /// The public exponent.
+    /// The public exponent; 0 for a DSA key, which has none.
     #[must_use]
     pub fn public_exponent(&self) -> u32 {
-        self.parts.exponent
+        match &self.key {
+            Material::Rsa(parts) => parts.exponent,
+            Material::Dsa { .. } => 0,
+        }
     }
 
-    /// The modulus, big-endian without leading zeros (as DER and most tools print it).
+    /// The modulus, big-endian without leading zeros (as DER and most tools print it); for a
+    /// DSA key, p (see [`dsa_public`](KeyFile::dsa_public) for all its numbers).
     #[must_use]
     pub fn modulus(&self) -> Vec<u8> {
-        numbers::be_trimmed(&self.parts.modulus).to_vec()
+        match &self.key {
+            Material::Rsa(parts) => numbers::be_trimmed(&parts.modulus).to_vec(),
+            Material::Dsa { .. } => self.dsa_public().map(|n| n.p).unwrap_or_default(),
+        }
     }
 
     /// `CALG_RSA_KEYX` or `CALG_RSA_SIGN`: the blob's, PVK's or `.snk`'s (`sn` writes
     /// `CALG_RSA_SIGN`), `CALG_RSA_KEYX` for keys read from PKCS#1, PKCS#8 or SPKI (see
-    /// [`with_key_spec`](KeyFile::with_key_spec)).
+    /// [`with_key_spec`](KeyFile::with_key_spec)). `CALG_DSS_SIGN` for every DSA key.
     #[must_use]
     pub fn alg_id(&self) -> AlgId {
         self.alg
     }
 
     /// The key spec of [`alg_id`](KeyFile::alg_id): [`KeySpec::Signature`] for
-    /// `CALG_RSA_SIGN`, else [`KeySpec::Exchange`].
+    /// `CALG_RSA_SIGN` and `CALG_DSS_SIGN`, else [`KeySpec::Exchange`].
     #[must_use]
     pub fn key_spec(&self) -> KeySpec {
-        if self.alg == AlgId::RSA_SIGN {
+        if self.alg == AlgId::RSA_SIGN || self.alg == AlgId::DSS_SIGN {
             KeySpec::Signature
         } else {
             KeySpec::Exchange
@@ -671,10 +882,14 @@ impl KeyFile {
 
     /// The .NET strong-name public key token: the last 8 bytes of the SHA-1 of
     /// [`strong_name_public_key`](KeyFile::strong_name_public_key), reversed, in the order
-    /// `sn -t` and `sn -tp` print them (and assembly references carry them).
+    /// `sn -t` and `sn -tp` print them (and assembly references carry them). All zeros for a
+    /// DSA key: strong names are RSA signatures.
     #[must_use]
     pub fn public_key_token(&self) -> [u8; 8] {
-        snk::token(&self.strong_name_public_key())
+        match self.key {
+            Material::Rsa(_) => snk::token(&self.strong_name_public_key()),
+            Material::Dsa { .. } => [0; 8],
+        }
     }
 
     /// The strong-name public key as `sn -p` writes it to a public key file (and as an
@@ -682,12 +897,16 @@ impl KeyFile {
     /// `HashAlgId` `CALG_SHA1`, `cbPublicKey`), then the `PUBLICKEYBLOB` with
     /// `CALG_RSA_SIGN`, whatever the key's [`alg_id`](KeyFile::alg_id), as Microsoft's and
     /// Mono's `sn` build it from a key pair. A key read from a public key file gives that file's
-    /// own bytes back (its header, a SHA-256 `HashAlgId` included).
+    /// own bytes back (its header, a SHA-256 `HashAlgId` included). Empty for a DSA key,
+    /// which has no strong-name form.
     #[must_use]
     pub fn strong_name_public_key(&self) -> Vec<u8> {
+        let Material::Rsa(parts) = &self.key else {
+            return Vec::new();
+        };
         match self.strong_name {
-            Some((header, blob_alg)) => snk::public_key_file(header, blob_alg, &self.parts),
-            None => snk::public_key_file(snk::DEFAULT_HEADER, AlgId::RSA_SIGN, &self.parts),
+            Some((header, blob_alg)) => snk::public_key_file(header, blob_alg, parts),
+            None => snk::public_key_file(snk::DEFAULT_HEADER, AlgId::RSA_SIGN, parts),
         }
     }
 }
@@ -710,18 +929,30 @@ pub fn strong_name_token(public_key: &[u8]) -> [u8; 8] {
 
 impl fmt::Debug for KeyFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeyFile")
-            .field("format", &self.format)
+        let mut out = f.debug_struct("KeyFile");
+        if self.kind() != KeyKind::Rsa {
+            out.field("kind", &self.kind());
+        }
+        out.field("format", &self.format)
             .field("alg", &self.alg)
-            .field("bits", &self.parts.bits)
-            .field("public_exponent", &self.parts.exponent)
-            .field("has_private", &self.has_private())
+            .field("bits", &self.bits());
+        if self.kind() == KeyKind::Rsa {
+            out.field("public_exponent", &self.public_exponent());
+        }
+        out.field("has_private", &self.has_private())
             .finish_non_exhaustive()
     }
 }
 
-/// A `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`: its `ALG_ID` and checked numbers.
-fn any_blob(data: &[u8]) -> Result<(AlgId, RsaParts)> {
+/// A `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`: its `ALG_ID` and checked numbers. An RSA blob, or
+/// a DSS one ("DSS1" to "DSS4", `CALG_DSS_SIGN`).
+fn any_blob(data: &[u8]) -> Result<(AlgId, Material)> {
+    if is_dss_blob(data) {
+        let parsed = dss::parse(data)?;
+        let key = DsaKey::from_blob(&parsed)?;
+        let version3 = parsed.version3;
+        return Ok((parsed.alg, Material::Dsa { key, version3 }));
+    }
     let (header, body) = blob::parse_header(data)?;
     let private = match BlobType::from_raw(u32::from(header.blob_type)) {
         Some(BlobType::PublicKeyBlob) => false,
@@ -733,13 +964,37 @@ fn any_blob(data: &[u8]) -> Result<(AlgId, RsaParts)> {
     }
     let mut parts = blob::parse_rsa(body, private)?;
     numbers::check(&mut parts)?;
-    Ok((header.alg, parts))
+    Ok((header.alg, Material::Rsa(parts)))
+}
+
+/// Whether `data` starts like a DSS key blob: `bType` `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`,
+/// `bVersion` 2 or 3, reserved 0, `aiKeyAlg` `CALG_DSS_SIGN` and a magic "DSS1" to "DSS4"
+/// (an RSA blob labelled `CALG_DSS_SIGN` stays an RSA blob with the wrong `ALG_ID`).
+fn is_dss_blob(data: &[u8]) -> bool {
+    let magic = data
+        .get(blob::HEADER_LEN..blob::HEADER_LEN + 4)
+        .and_then(|m| m.first_chunk::<4>())
+        .map(|m| u32::from_le_bytes(*m));
+    matches!(data.first(), Some(6 | 7))
+        && matches!(
+            data.get(1),
+            Some(&dss::BLOB_VERSION_2 | &dss::BLOB_VERSION_3)
+        )
+        && data
+            .get(2..8)
+            .is_some_and(|h| h[..2] == [0, 0] && h[2..] == AlgId::DSS_SIGN.raw().to_le_bytes())
+        && matches!(magic, Some(dss::DSS1 | dss::DSS2 | dss::DSS3 | dss::DSS4))
 }
 
 /// A `PRIVATEKEYBLOB` (a PVK file's, a `.snk` key pair): `NTE_BAD_DATA` for any other type.
-fn private_blob(data: &[u8]) -> Result<(AlgId, RsaParts)> {
-    match any_blob(data) {
-        Ok((alg, parts)) if parts.private.is_some() => Ok((alg, parts)),
+fn private_blob(data: &[u8]) -> Result<(AlgId, Material)> {
+    let any = any_blob(data);
+    let private = any.as_ref().is_ok_and(|(_, key)| match key {
+        Material::Rsa(parts) => parts.private.is_some(),
+        Material::Dsa { key, .. } => key.has_private(),
+    });
+    match any {
+        Ok((alg, key)) if private => Ok((alg, key)),
         Ok(_) | Err(Error::BadType) => Err(Error::BadData),
         Err(err) => Err(err),
     }
@@ -750,7 +1005,7 @@ fn read_snk(data: &[u8]) -> Result<KeyFile> {
     if let Some(header) = snk::public_key_header(data) {
         let body = &data[snk::HEADER..];
         let (alg, parts) = match any_blob(body) {
-            Ok((alg, parts)) if parts.private.is_none() => (alg, parts),
+            Ok((alg, Material::Rsa(parts))) if parts.private.is_none() => (alg, parts),
             Ok(_) | Err(Error::BadType) => return Err(Error::BadData),
             Err(err) => return Err(err),
         };
@@ -758,10 +1013,13 @@ fn read_snk(data: &[u8]) -> Result<KeyFile> {
         if blob::rsa_blob(alg, &parts, false)?.len() != body.len() {
             return Err(Error::BadData);
         }
-        let mut file = KeyFile::new(KeyFormat::Snk, alg, parts);
+        let mut file = KeyFile::new(KeyFormat::Snk, alg, Material::Rsa(parts));
         file.strong_name = Some((header, alg));
         return Ok(file);
     }
-    let (alg, parts) = private_blob(data)?;
-    Ok(KeyFile::new(KeyFormat::Snk, alg, parts))
+    match private_blob(data)? {
+        (alg, key @ Material::Rsa(_)) => Ok(KeyFile::new(KeyFormat::Snk, alg, key)),
+        // Strong names are RSA keys.
+        (_, Material::Dsa { .. }) => Err(Error::BadData),
+    }
 }

@@ -486,3 +486,48 @@ fn a_corrupt_key_file_is_an_error_with_a_code() {
     assert!(err.contains("(0x8009"), "names an NTE code: {err}");
     assert!(!out.exists());
 }
+
+/// DSA key files go through `convert` and `inspect` as RSA ones do (the code is
+/// format-generic): OpenSSL's PKCS#8 to a PVK file (strong, the password from the
+/// environment) and back to its own bytes, and `inspect` names the DSS key.
+#[test]
+fn dsa_key_files_convert_and_inspect() {
+    let dir = Dir::new("dsa");
+    let pem: &[u8] = include_bytes!("../../suite/tests/data/dsa-keyfiles/dsa1024.pem");
+    let input = write(&dir, "dsa.pem", pem);
+    let pvk = dir.path("dsa.pvk");
+    ok(&mut cryptoapi(&[
+        "convert",
+        s(&input),
+        s(&pvk),
+        "--to",
+        "pvk",
+        "--out-password-env",
+        "CLI_TEST_PASSWORD",
+    ]));
+    let back = dir.path("back.pem");
+    ok(&mut cryptoapi(&[
+        "convert",
+        s(&pvk),
+        s(&back),
+        "--password-env",
+        "CLI_TEST_PASSWORD",
+    ]));
+    assert_eq!(std::fs::read(&back).unwrap(), pem);
+    let json = ok(&mut cryptoapi(&["inspect", "--json", s(&input)]));
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["format"], "pkcs8-pem");
+    assert_eq!(value["bits"], 1024);
+    assert_eq!(value["private"], true);
+    assert_eq!(value["alg_id_value"], 0x2200);
+    assert_eq!(value["key_spec"], "AT_SIGNATURE");
+    let public = dir.path("pub.pem");
+    ok(&mut cryptoapi(&[
+        "convert",
+        "--public",
+        s(&input),
+        s(&public),
+    ]));
+    let text = std::fs::read_to_string(&public).unwrap();
+    assert!(text.starts_with("-----BEGIN PUBLIC KEY-----"), "{text}");
+}

@@ -15,6 +15,7 @@ use spki::{AlgorithmIdentifier, SubjectPublicKeyInfoRef};
 use zeroize::Zeroizing;
 
 use super::numbers::{MIN_RSA_BITS, be_bit_len, be_trimmed, check, le_fixed};
+use super::{Material, dsa};
 use crate::blob::{MAX_RSA_BITS, RsaParts, RsaPrivateParts, rsa_lengths};
 use crate::error::{Error, Result};
 
@@ -100,7 +101,7 @@ pub(super) fn pem_encode(label: &str, der: &[u8]) -> Result<Zeroizing<Vec<u8>>> 
 }
 
 /// Encodes `message` as DER straight into a wiping buffer of its exact length.
-fn to_der(message: &impl Encode) -> Result<Zeroizing<Vec<u8>>> {
+pub(super) fn to_der(message: &impl Encode) -> Result<Zeroizing<Vec<u8>>> {
     let len =
         usize::try_from(message.encoded_len().map_err(der_error)?).map_err(|_| Error::BadData)?;
     let mut out = Zeroizing::new(vec![0u8; len]);
@@ -143,11 +144,15 @@ fn public_parts(modulus: UintRef<'_>, e: UintRef<'_>) -> Result<RsaParts> {
     Ok(parts)
 }
 
-/// The DER format of `der`, by structure alone: PKCS#1 (private or public), PKCS#8, SPKI,
+/// The DER format of `der`, by structure alone: PKCS#1 (private or public) or OpenSSL's
+/// traditional `DSAPrivateKey` (both [`KeyFormat::Pkcs1Der`](super::KeyFormat)), PKCS#8, SPKI,
 /// encrypted PKCS#8 (read by [`KeyFormat::Pkcs8EncryptedPem`](super::KeyFormat)).
 pub(super) fn detect_der(der: &[u8]) -> Option<super::KeyFormat> {
     use super::KeyFormat;
-    if RsaPrivateKeyRef::from_der(der).is_ok() || RsaPublicKeyRef::from_der(der).is_ok() {
+    if RsaPrivateKeyRef::from_der(der).is_ok()
+        || RsaPublicKeyRef::from_der(der).is_ok()
+        || dsa::is_traditional(der)
+    {
         Some(KeyFormat::Pkcs1Der)
     } else if PrivateKeyInfoRef::from_der(der).is_ok() {
         Some(KeyFormat::Pkcs8Der)
@@ -214,24 +219,32 @@ fn check_algorithm(algorithm: &AlgorithmIdentifier<AnyRef<'_>>) -> Result<()> {
     }
 }
 
-/// A PKCS#8 `PrivateKeyInfo` holding an RSA key.
-pub(super) fn parse_pkcs8(der: &[u8]) -> Result<RsaParts> {
+/// A PKCS#8 `PrivateKeyInfo` holding an RSA or a DSA key.
+pub(super) fn parse_pkcs8(der: &[u8]) -> Result<Material> {
     let info = PrivateKeyInfoRef::from_der(der).map_err(der_error)?;
+    if info.algorithm.oid == dsa::DSA_OID {
+        return Ok(Material::dsa(dsa::parse_pkcs8(&info)?));
+    }
     check_algorithm(&info.algorithm)?;
-    parse_pkcs1_private(info.private_key.as_bytes())
+    Ok(Material::Rsa(parse_pkcs1_private(
+        info.private_key.as_bytes(),
+    )?))
 }
 
-/// An X.509 `SubjectPublicKeyInfo` holding an RSA key.
-pub(super) fn parse_spki(der: &[u8]) -> Result<RsaParts> {
+/// An X.509 `SubjectPublicKeyInfo` holding an RSA or a DSA key.
+pub(super) fn parse_spki(der: &[u8]) -> Result<Material> {
     let info = SubjectPublicKeyInfoRef::from_der(der).map_err(der_error)?;
+    if info.algorithm.oid == dsa::DSA_OID {
+        return Ok(Material::dsa(dsa::parse_spki(&info)?));
+    }
     check_algorithm(&info.algorithm)?;
     let key = info.subject_public_key.as_bytes().ok_or(Error::BadData)?;
-    parse_pkcs1_public(key)
+    Ok(Material::Rsa(parse_pkcs1_public(key)?))
 }
 
 /// A PKCS#8 `EncryptedPrivateKeyInfo` (PBES2: PBKDF2 with HMAC-SHA-1/224/256/384/512 or
 /// scrypt; AES-128/192/256-CBC, AES-GCM or 3DES-CBC), decrypted with `password`.
-pub(super) fn parse_pkcs8_encrypted(der: &[u8], password: Option<&[u8]>) -> Result<RsaParts> {
+pub(super) fn parse_pkcs8_encrypted(der: &[u8], password: Option<&[u8]>) -> Result<Material> {
     let info = EncryptedPrivateKeyInfoRef::from_der(der).map_err(der_error)?;
     // PBES1 (MD5/SHA-1 with DES or RC2) is refused by the pkcs5 crate, won't fix.
     let params = info.encryption_algorithm.pbes2().ok_or(Error::BadAlgId)?;
@@ -365,7 +378,7 @@ pub(super) fn spki(parts: &RsaParts) -> Result<Zeroizing<Vec<u8>>> {
 /// PKCS#8 `EncryptedPrivateKeyInfo` DER: PBES2 with PBKDF2-HMAC-SHA-256 (`iterations`, a
 /// random 16-byte salt) and AES-256-CBC (a random IV).
 pub(super) fn pkcs8_encrypted(
-    parts: &RsaParts,
+    inner: &[u8],
     password: &[u8],
     iterations: u32,
 ) -> Result<Zeroizing<Vec<u8>>> {
@@ -375,9 +388,8 @@ pub(super) fn pkcs8_encrypted(
     getrandom::fill(&mut iv).map_err(|_| Error::SysErr)?;
     let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(iterations, &salt, iv)
         .map_err(|_| Error::InvalidParameter)?;
-    let inner = pkcs8(parts)?;
     let mut buf = Zeroizing::new(Vec::with_capacity(inner.len() + 16));
-    buf.extend_from_slice(&inner);
+    buf.extend_from_slice(inner);
     buf.resize(inner.len() + 16, 0);
     let ciphertext = params
         .encrypt_in_place(password, &mut buf, inner.len())

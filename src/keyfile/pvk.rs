@@ -15,15 +15,18 @@
 //! The RC4 key is the first 16 bytes of SHA-1(salt ‖ password): all 16 for "strong"
 //! encryption, the first 5 followed by 11 zero bytes for "weak" (40-bit) encryption, exactly as
 //! Microsoft's tools and OpenSSL (`pvkfmt.c`) derive it. Reading tries strong, then weak, as
-//! OpenSSL does, and takes the one whose decrypted blob starts with the `"RSA2"` magic.
+//! OpenSSL does, and takes the one whose decrypted blob starts with the `"RSA2"` or `"DSS2"`
+//! magic. DSA key pairs are `"DSS2"` blobs (`CALG_DSS_SIGN`) under key type `AT_SIGNATURE`,
+//! as `openssl dsa -outform PVK` writes them.
 
 use rc4::{KeyInit, Rc4, StreamCipher};
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
-use super::PvkEncryption;
+use super::{Material, PvkEncryption};
 use crate::alg::AlgId;
-use crate::blob::{self, HEADER_LEN, RSA2, RsaParts};
+use crate::blob::{HEADER_LEN, RSA2};
+use crate::dss::DSS2;
 use crate::error::{Error, Result};
 
 /// `0xb0b5f11e`, the first DWORD of every PVK file.
@@ -75,7 +78,7 @@ fn apply_rc4(key: &[u8; 16], data: &mut [u8]) -> Result<()> {
 pub(super) fn read(
     data: &[u8],
     password: Option<&[u8]>,
-) -> Result<(AlgId, RsaParts, PvkEncryption)> {
+) -> Result<(AlgId, Material, PvkEncryption)> {
     if !is_pvk(data) || dword(data, 4)? != 0 {
         return Err(Error::BadData);
     }
@@ -106,7 +109,7 @@ pub(super) fn read(
     for (weak, encryption) in [(false, PvkEncryption::Strong), (true, PvkEncryption::Weak)] {
         let mut blob = Zeroizing::new(stored.to_vec());
         apply_rc4(&rc4_key(salt, password, weak), &mut blob[HEADER_LEN..])?;
-        if dword(&blob, HEADER_LEN).is_ok_and(|m| m == RSA2) {
+        if dword(&blob, HEADER_LEN).is_ok_and(|m| m == RSA2 || m == DSS2) {
             let (alg, parts) = super::private_blob(&blob)?;
             return Ok((alg, parts, encryption));
         }
@@ -114,11 +117,11 @@ pub(super) fn read(
     Err(Error::InvalidPassword)
 }
 
-/// Writes a PVK file of a key pair: key type from `alg` (`AT_SIGNATURE` for `CALG_RSA_SIGN`,
-/// else `AT_KEYEXCHANGE`), a random 16-byte salt when encrypted.
+/// Writes a PVK file of a key pair's `PRIVATEKEYBLOB` under `key_type` (`AT_KEYEXCHANGE` 1
+/// or `AT_SIGNATURE` 2), with a random 16-byte salt when encrypted.
 pub(super) fn write(
-    alg: AlgId,
-    parts: &RsaParts,
+    key_type: u32,
+    key_blob: &[u8],
     encryption: PvkEncryption,
     password: Option<&[u8]>,
 ) -> Result<Zeroizing<Vec<u8>>> {
@@ -128,8 +131,6 @@ pub(super) fn write(
             Some(password.ok_or(Error::InvalidParameter)?)
         }
     };
-    let key_blob = blob::rsa_blob(alg, parts, true)?;
-    let key_type: u32 = if alg == AlgId::RSA_SIGN { 2 } else { 1 };
     let salt_len = if password.is_some() { SALT_LEN } else { 0 };
     let key_len = u32::try_from(key_blob.len()).map_err(|_| Error::BadData)?;
     let mut out = Zeroizing::new(Vec::with_capacity(HEADER + salt_len + key_blob.len()));
@@ -148,7 +149,7 @@ pub(super) fn write(
         getrandom::fill(&mut salt).map_err(|_| Error::SysErr)?;
         out.extend_from_slice(&salt);
     }
-    out.extend_from_slice(&key_blob);
+    out.extend_from_slice(key_blob);
     if let Some(password) = password {
         let weak = encryption == PvkEncryption::Weak;
         let start = HEADER + SALT_LEN + HEADER_LEN;

@@ -595,6 +595,45 @@ fn keyfile_read_seeds() -> Vec<(String, Vec<u8>)> {
         let seed = Seed::default().u8(1).u8(0).bytes(short);
         seeds.push((format!("{pair}-blob-short-exponent"), seed.0));
     }
+    // DSA: FIPS 186-2 Appendix 5's 512-bit key in every format that carries DSA (read
+    // detected), and its version 3 ("DSS4") blob.
+    let dsa_blob = fips_dss2_blob();
+    let dsa = KeyFile::from_blob(&dsa_blob).unwrap();
+    for format in KeyFormat::ALL {
+        let levels: &[PvkEncryption] = if format == KeyFormat::Pvk {
+            &[
+                PvkEncryption::None,
+                PvkEncryption::Weak,
+                PvkEncryption::Strong,
+            ]
+        } else {
+            &[PvkEncryption::None]
+        };
+        for &level in levels {
+            for public_only in [false, true] {
+                if public_only && format == KeyFormat::Pkcs8EncryptedPem {
+                    continue;
+                }
+                let written = if format == KeyFormat::Pkcs8EncryptedPem {
+                    dsa.write_pkcs8_encrypted(password, 1)
+                } else {
+                    dsa.write(format, public_only, Some(password), level)
+                };
+                let Ok(file) = written else { continue };
+                let half = if public_only { "public" } else { "private" };
+                let name = format!("dsa-{format}-{level:?}-{half}").to_lowercase();
+                seeds.push((name, Seed::default().u8(0).u8(1).bytes(&file).0));
+            }
+        }
+    }
+    let v3 = cryptoapi::dss::harness::Dsa::import(&dsa_blob)
+        .unwrap()
+        .export(true, true)
+        .unwrap();
+    seeds.push((
+        "dsa-blob-dss4-private".into(),
+        Seed::default().u8(0).u8(0).bytes(&v3).0,
+    ));
     // The strong-name public key of .NET's Microsoft key, and the ECMA standard key.
     let microsoft = harness_unhex(
         "002400000480000094000000060200000024000052534131000400000100010007d1fa57c4aed9f0a32e84aa0faefd0de9e8fd6aec8f87fb03766c834c99921eb23be79ad9d5dcc1dd9ad236132102900b723cf980957fc4e177108fc607774f29e8320e92ea05ece4e821c0a5efe8f1645c4c0c93c1ab99285d622caa652c1dfad63d745d6f2de5f17e5eaf0fc4963d261c8a12436518206dc093344d5ad293",
@@ -609,6 +648,30 @@ fn keyfile_read_seeds() -> Vec<(String, Vec<u8>)> {
         Seed::default().u8(3).u8(0).bytes(&ecma).0,
     ));
     seeds
+}
+
+/// FIPS 186-2 Appendix 5's key pair as a "DSS2" `PRIVATEKEYBLOB` (its SEED and counter in
+/// `DSSSEED`, reversed as blobs store it).
+fn fips_dss2_blob() -> Vec<u8> {
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("data/fips186-2-dsa.json")).unwrap();
+    let v = &data["vectors"][0];
+    let le = |name: &str, len: usize| {
+        let mut n = harness_unhex(v[name].as_str().unwrap());
+        n.reverse();
+        n.resize(len, 0);
+        n
+    };
+    let mut blob = vec![7, 2, 0, 0, 0, 0x22, 0, 0];
+    blob.extend_from_slice(b"DSS2");
+    blob.extend_from_slice(&512u32.to_le_bytes());
+    for (name, len) in [("p", 64), ("q", 20), ("g", 64), ("x", 20)] {
+        blob.extend(le(name, len));
+    }
+    let counter = u32::try_from(v["counter"].as_u64().unwrap()).unwrap();
+    blob.extend_from_slice(&counter.to_le_bytes());
+    blob.extend(le("seed", 20));
+    blob
 }
 
 fn harness_unhex(text: &str) -> Vec<u8> {
