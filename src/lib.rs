@@ -198,7 +198,7 @@ pub use key::{
     KP_CLIENT_RANDOM, KP_SCHANNEL_ALG, KP_SERVER_RANDOM, SCHANNEL_ENC_KEY, SCHANNEL_MAC_KEY,
     SchannelAlg,
 };
-pub use keyfile::{KeyFile, KeyFormat, PvkEncryption};
+pub use keyfile::{DsaPublic, KeyFile, KeyFormat, KeyKind, PvkEncryption};
 pub use provider::{
     AcquireFlags, MS_DEF_DH_SCHANNEL_PROV, MS_DEF_DSS_DH_PROV, MS_DEF_DSS_PROV, MS_DEF_PROV,
     MS_DEF_RSA_SCHANNEL_PROV, MS_ENH_DSS_DH_PROV, MS_ENH_RSA_AES_PROV, MS_ENH_RSA_AES_PROV_XP,

@@ -1,6 +1,6 @@
 //! `convert`, `inspect` and `token`: key files through `cryptoapi::keyfile`.
 
-use cryptoapi::keyfile::{KeyFile, KeyFormat, PvkEncryption, strong_name_token};
+use cryptoapi::keyfile::{KeyFile, KeyFormat, KeyKind, PvkEncryption, strong_name_token};
 use cryptoapi::{AlgId, KeySpec};
 
 use crate::io::{hex, read_all, write_all};
@@ -85,6 +85,7 @@ fn alg_name(alg: AlgId) -> String {
     match alg {
         AlgId::RSA_KEYX => "CALG_RSA_KEYX".into(),
         AlgId::RSA_SIGN => "CALG_RSA_SIGN".into(),
+        AlgId::DSS_SIGN => "CALG_DSS_SIGN".into(),
         other => format!("0x{:08x}", other.raw()),
     }
 }
@@ -104,7 +105,10 @@ pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
     } else {
         "PUBLICKEYBLOB"
     };
-    let token = hex(&key.public_key_token());
+    // Strong names are RSA only: a DSA key has no exponent and no token.
+    let rsa = key.kind() == KeyKind::Rsa;
+    let token = rsa.then(|| hex(&key.public_key_token()));
+    let exponent = rsa.then(|| key.public_exponent());
     if args.json {
         let value = serde_json::json!({
             "format": key.format().name(),
@@ -113,7 +117,7 @@ pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
             "alg_id_value": key.alg_id().raw(),
             "key_spec": spec_name(key.key_spec()),
             "bits": key.bits(),
-            "public_exponent": key.public_exponent(),
+            "public_exponent": exponent,
             "private": key.has_private(),
             "public_key_token": token,
         });
@@ -128,12 +132,16 @@ pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
         );
         println!("key spec:         {}", spec_name(key.key_spec()));
         println!("bits:             {}", key.bits());
-        println!("public exponent:  {}", key.public_exponent());
+        if let Some(exponent) = exponent {
+            println!("public exponent:  {exponent}");
+        }
         println!(
             "private key:      {}",
             if key.has_private() { "yes" } else { "no" }
         );
-        println!("public key token: {token}");
+        if let Some(token) = token {
+            println!("public key token: {token}");
+        }
     }
     Ok(())
 }
@@ -155,9 +163,13 @@ pub(crate) fn token(args: &TokenArgs) -> Outcome {
     let token = if is_strong_name_public_key(&data) {
         strong_name_token(&data)
     } else {
-        KeyFile::read(&data, None, None)
-            .map(|key| key.public_key_token())
-            .map_err(|e| Failure::crypto(&format!("reading {}", args.file), &e))?
+        let key = KeyFile::read(&data, None, None)
+            .map_err(|e| Failure::crypto(&format!("reading {}", args.file), &e))?;
+        if key.kind() != KeyKind::Rsa {
+            let why = format!("{}: a DSA key has no strong-name token", args.file);
+            return Err(Failure::crypto(&why, &cryptoapi::Error::BadType));
+        }
+        key.public_key_token()
     };
     println!("{}", hex(&token));
     Ok(())

@@ -521,6 +521,12 @@ fn dsa_key_files_convert_and_inspect() {
     assert_eq!(value["private"], true);
     assert_eq!(value["alg_id_value"], 0x2200);
     assert_eq!(value["key_spec"], "AT_SIGNATURE");
+    assert_eq!(value["alg_id"], "CALG_DSS_SIGN");
+    // Strong names are RSA only: no exponent, no token, and `token` refuses the key.
+    assert!(value["public_exponent"].is_null());
+    assert!(value["public_key_token"].is_null());
+    let refused = fails(&mut cryptoapi(&["token", s(&input)]));
+    assert!(refused.contains("NTE_BAD_TYPE"), "{refused}");
     let public = dir.path("pub.pem");
     ok(&mut cryptoapi(&[
         "convert",
