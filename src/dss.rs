@@ -58,7 +58,7 @@ use crate::alg::AlgId;
 )]
 pub(crate) use blob::{
     BLOB_VERSION_2, BLOB_VERSION_3, DH1, DH2, DH3, DH4, DSS1, DSS2, DSS3, DSS4, DlBlob, DssSeed,
-    Family, MAX_DH_BITS, MAX_DSS_BITS, parse, serialize,
+    Family, MAX_DH_BITS, MAX_DSS_BITS, byte_len, parse, serialize,
 };
 #[allow(
     unused_imports,

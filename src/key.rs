@@ -3,6 +3,7 @@
 mod cipher;
 mod crypt;
 mod derive;
+mod dl;
 mod pair;
 mod params;
 mod schannel;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use crate::rsa::{Pkcs1Rejection, RsaKey};
 pub(crate) use cipher::Engine;
 pub use crypt::CRYPT_OAEP;
+pub use dl::{CRYPT_BLOB_VER3, KP_G, KP_P, KP_Q, KP_X};
 pub use params::{
     KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
     KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX, PKCS5_PADDING,
@@ -224,6 +226,11 @@ pub struct Key<'p> {
     slot: Option<usize>,
     /// An SSL 3.0 / TLS 1.0 master key's randoms, algorithms and master secret.
     schannel: Option<Box<schannel::Master>>,
+    /// The DSS or Diffie-Hellman key of a DSS-family pair or public key.
+    dl: Option<Box<dl::Dl>>,
+    /// The shared secret of an agreed key (`CALG_AGREEDKEY_ANY`), until `KP_ALGID` makes it
+    /// a session key.
+    agreed: Option<Zeroizing<Vec<u8>>>,
 }
 
 /// The session algorithms a provider can make keys for.
@@ -364,6 +371,9 @@ impl Provider {
     #[doc(alias = "CryptGenKey")]
     pub fn gen_key(&self, alg: AlgId, flags: KeyFlags) -> Result<Key<'_>> {
         check_key_flags(flags)?;
+        if self.ctx.csp.personality.is_dss_family() && dl::dl_slot(alg).is_some() {
+            return self.gen_dl(alg, flags);
+        }
         if pair::pair_slot(alg).is_some() {
             return self.gen_pair(alg, flags);
         }
@@ -546,6 +556,15 @@ impl Provider {
             return Err(Error::InvalidParameter);
         }
         check_key_flags(flags)?;
+        let pair_blob = [
+            BlobType::PublicKeyBlob.raw(),
+            BlobType::PrivateKeyBlob.raw(),
+        ]
+        .contains(&u32::from(blob[0]));
+        if pair_blob && self.ctx.csp.personality.is_dss_family() {
+            // DSS and DH blobs come in versions 2 and 3: their codec reads the header.
+            return self.import_dl(blob, unwrap_key, flags);
+        }
         let (header, body) = crate::blob::parse_header(blob)?;
         match BlobType::from_raw(u32::from(header.blob_type)) {
             Some(BlobType::PlaintextKeyBlob) => {
@@ -671,6 +690,8 @@ impl<'p> Key<'p> {
             rejection: Pkcs1Rejection::default(),
             slot: None,
             schannel: None,
+            dl: None,
+            agreed: None,
         }
     }
 
@@ -681,6 +702,15 @@ impl<'p> Key<'p> {
         rsa: Arc<RsaKey>,
         permissions: KeyPermissions,
     ) -> Self {
+        let mut key = Key::bare(prov, alg);
+        key.permissions = permissions;
+        key.exportable = permissions.contains(KeyPermissions::EXPORT);
+        key.rsa = Some(rsa);
+        key
+    }
+
+    /// A key with no key bytes, no cipher and no IV: the start of a key pair or an agreed key.
+    fn bare(prov: &'p Provider, alg: AlgId) -> Self {
         let mut key = Key::assemble(
             prov,
             alg,
@@ -690,18 +720,16 @@ impl<'p> Key<'p> {
             KeyFlags::empty(),
             None,
         );
-        key.permissions = permissions;
-        key.exportable = permissions.contains(KeyPermissions::EXPORT);
-        key.rsa = Some(rsa);
         key.block_len = 0;
         key.iv.clear();
         key.mode = CipherMode::Stream;
         key
     }
 
-    /// Whether this is a session (symmetric) key rather than an RSA key.
+    /// Whether this is a session (symmetric) key rather than a key pair, a public key or an
+    /// agreed key.
     pub(crate) fn is_session_key(&self) -> bool {
-        self.rsa.is_none()
+        self.rsa.is_none() && self.dl.is_none() && self.agreed.is_none()
     }
 
     /// A session key unwrapped from a `SIMPLEBLOB`: its length is whatever the blob held, and
@@ -808,6 +836,8 @@ impl<'p> Key<'p> {
             rejection: self.rejection,
             slot: self.slot,
             schannel: self.schannel,
+            dl: self.dl,
+            agreed: self.agreed,
         }
     }
 
@@ -842,6 +872,8 @@ impl<'p> Key<'p> {
             rejection: self.rejection,
             slot: self.slot,
             schannel: self.schannel.clone(),
+            dl: self.duplicate_dl(),
+            agreed: self.agreed.clone(),
         })
     }
 

@@ -48,11 +48,17 @@ fn the_provider_list_is_windows_registry_order() {
     let list = Provider::enum_providers().unwrap();
     let expected = [
         ("Microsoft Base Cryptographic Provider v1.0", 1),
-        ("Microsoft Base DSS and Diffie-Hellman Cryptographic Provider", 13),
+        (
+            "Microsoft Base DSS and Diffie-Hellman Cryptographic Provider",
+            13,
+        ),
         ("Microsoft Base DSS Cryptographic Provider", 3),
         ("Microsoft DH SChannel Cryptographic Provider", 18),
         ("Microsoft Enhanced Cryptographic Provider v1.0", 1),
-        ("Microsoft Enhanced DSS and Diffie-Hellman Cryptographic Provider", 13),
+        (
+            "Microsoft Enhanced DSS and Diffie-Hellman Cryptographic Provider",
+            13,
+        ),
         ("Microsoft Enhanced RSA and AES Cryptographic Provider", 24),
         ("Microsoft RSA SChannel Cryptographic Provider", 12),
         ("Microsoft Strong Cryptographic Provider", 1),
