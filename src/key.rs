@@ -350,6 +350,16 @@ impl Provider {
     /// providers and no salt on the Enhanced ones, exactly as Windows does. `EXPORTABLE` allows
     /// [`Key::export`].
     ///
+    /// **DSS-family key pairs** (`PROV_DSS`, `PROV_DSS_DH`, `PROV_DH_SCHANNEL`):
+    /// `AT_SIGNATURE` or `CALG_DSS_SIGN` makes the container's DSS signature pair (FIPS 186-2
+    /// parameters with their `DSSSEED`); on the DH providers `AT_KEYEXCHANGE` or `CALG_DH_SF`
+    /// its Diffie-Hellman exchange pair, and `CALG_DH_EPHEM` an ephemeral pair that is never
+    /// stored. Lengths are 512 to 1024 bits (DH up to 4096 on the Enhanced and SChannel
+    /// providers) in steps of 64, 1024 by default (512 for DH on the Base DSS/DH provider).
+    /// With [`PREGEN`](KeyFlags::PREGEN) a DH key is made without a group: set it with
+    /// [`Key::set_dh_params`], then [`Key::generate_dh_secret`]. Generating DSS parameters takes
+    /// a moment (tens of milliseconds at 1024 bits in release builds).
+    ///
     /// **SSL 3.0 / TLS 1.0 master keys** (the SChannel provider, `CALG_SSL3_MASTER`,
     /// `CALG_TLS1_MASTER`): 48 random bytes whose first two are the protocol version (3.0,
     /// 3.1), as a client's pre-master secret is; see
@@ -364,6 +374,9 @@ impl Provider {
     ///   accepts (56/64, 112/128, 168/192);
     /// * `NTE_BAD_DATA`: a key length outside the provider's range or not a multiple of 8
     ///   (a master key's is 384 bits);
+    /// * on the DSS-family providers, `NTE_BAD_FLAGS` for a pair length outside the range or
+    ///   a DH length off the 64-bit step, and `STATUS_INVALID_PARAMETER` (`0xC000000D`, as
+    ///   Windows answers) for a DSS length off the step; `NTE_BAD_ALGID` for DH on `PROV_DSS`;
     /// * `NTE_SYS_ERR`: the operating system's random generator failed;
     /// * `NTE_NO_MEMORY`: a master key's buffer cannot be allocated;
     /// * for key pairs, the errors of writing the container: `NTE_BAD_KEYSET` (it was deleted),
@@ -512,6 +525,15 @@ impl Provider {
     /// On the SChannel provider both secret blobs also carry SSL 3.0 / TLS 1.0 master keys
     /// (48 bytes, usually the peer's pre-master secret in a `SIMPLEBLOB`) and MAC keys (1 to
     /// 64 bytes).
+    ///
+    /// On the DSS-family providers `PUBLICKEYBLOB` and `PRIVATEKEYBLOB` are DSS ("DSS1" to
+    /// "DSS4") and Diffie-Hellman ("DH1" to "DH4") blobs, versions 2 and 3: a private DSS blob
+    /// becomes the signature pair, a private `CALG_DH_SF` blob the exchange pair. A DH public
+    /// blob imported with one's own DH pair as `unwrap_key` gives the agreed key
+    /// (`CALG_AGREEDKEY_ANY`, `0xAA03`), which `set_param(KP_ALGID, ..)` turns into a session
+    /// key of that algorithm (see [`Key::set_dh_params`] for an example). **Not verified
+    /// against Windows:** which bytes of the shared secret the session key takes (here its
+    /// first ones, little-endian); two parties using this crate always agree.
     ///
     /// A buffer longer than the blob is accepted, as on Windows.
     ///

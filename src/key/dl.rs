@@ -42,7 +42,7 @@ pub const KP_G: u32 = 12;
 /// [`Key::set_param`].
 pub const KP_Q: u32 = 13;
 /// `KP_X`: a `CRYPT_PREGEN` DH key's secret x; setting it with empty data generates x and
-/// finishes the key ([`Key::set_param`]).
+/// finishes the key ([`Key::set_param`], or [`Key::generate_dh_secret`]).
 pub const KP_X: u32 = 14;
 /// `CRYPT_BLOB_VER3`: export a DSS/DH key in the version 3 BLOB layout ("DSS3"/"DSS4",
 /// "DH3"/"DH4"), a [`Key::export`] flag.
@@ -270,6 +270,79 @@ impl<'p> Key<'p> {
         }
         key.agreed = Some(z);
         key
+    }
+
+    /// Sets the group of a `CRYPT_PREGEN` Diffie-Hellman key: `CryptSetKeyParam` of `KP_P`,
+    /// `KP_G` and, when given, `KP_Q`, each little-endian as Windows takes them. Then
+    /// [`generate_dh_secret`](Key::generate_dh_secret) finishes the key.
+    ///
+    /// A whole agreement between two parties in an agreed 512-bit group (here made by a third
+    /// key; in practice p and g come with the protocol):
+    ///
+    /// ```
+    /// use cryptoapi::{AlgId, BlobType, KP_ALGID, KP_G, KP_P, KeyFlags, Provider, ProviderType};
+    ///
+    /// let prov = Provider::verify_context(ProviderType::DSS_DH)?;
+    /// let group = prov.gen_key(AlgId::DH_EPHEM, KeyFlags::empty().with_key_bits(512))?;
+    /// let (p, g) = (group.param(KP_P, 0)?, group.param(KP_G, 0)?);
+    /// let pregen = KeyFlags::PREGEN.with_key_bits(512);
+    /// let mut alice = prov.gen_key(AlgId::DH_EPHEM, pregen)?;
+    /// let mut bob = prov.gen_key(AlgId::DH_EPHEM, pregen)?;
+    /// for key in [&mut alice, &mut bob] {
+    ///     key.set_dh_params(&p, &g, None)?;
+    ///     key.generate_dh_secret()?;
+    /// }
+    /// // Each imports the other's PUBLICKEYBLOB with its own pair: an agreed key, which
+    /// // KP_ALGID turns into a session key.
+    /// let to_bob = alice.export(None, BlobType::PublicKeyBlob, 0)?;
+    /// let to_alice = bob.export(None, BlobType::PublicKeyBlob, 0)?;
+    /// let mut a = prov.import_key(&to_alice, Some(&alice), KeyFlags::empty())?;
+    /// let mut b = prov.import_key(&to_bob, Some(&bob), KeyFlags::empty())?;
+    /// a.set_param(KP_ALGID, &AlgId::RC4.raw().to_le_bytes(), 0)?;
+    /// b.set_param(KP_ALGID, &AlgId::RC4.raw().to_le_bytes(), 0)?;
+    /// let mut data = b"agreed".to_vec();
+    /// a.encrypt(&mut data, true)?;
+    /// b.decrypt(&mut data, true)?;
+    /// assert_eq!(data, b"agreed");
+    /// # Ok::<(), cryptoapi::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_BAD_KEY_STATE`: the key is a finished DH key (its group is fixed);
+    /// * `NTE_BAD_TYPE`: the key is not a Diffie-Hellman key;
+    /// * `ERROR_INVALID_PARAMETER`: an empty value.
+    #[doc(
+        alias = "CryptSetKeyParam",
+        alias = "KP_P",
+        alias = "KP_G",
+        alias = "KP_Q"
+    )]
+    pub fn set_dh_params(&mut self, p: &[u8], g: &[u8], q: Option<&[u8]>) -> Result<()> {
+        self.set_param(KP_P, p, 0)?;
+        self.set_param(KP_G, g, 0)?;
+        match q {
+            Some(q) => self.set_param(KP_Q, q, 0),
+            None => Ok(()),
+        }
+    }
+
+    /// Generates the secret x of a `CRYPT_PREGEN` Diffie-Hellman key in the group set with
+    /// [`set_dh_params`](Key::set_dh_params) (`CryptSetKeyParam(KP_X)` with no data), which
+    /// finishes the key; an `AT_KEYEXCHANGE` / `CALG_DH_SF` pair is then stored in the
+    /// container. See [`set_dh_params`](Key::set_dh_params) for an example.
+    ///
+    /// # Errors
+    ///
+    /// * `NTE_BAD_KEY_STATE`: p or g is not set, or the key is already finished;
+    /// * `NTE_BAD_DATA`: p is not of the key's length, or p and g are no group (p not an odd
+    ///   number of that length, g outside 1 < g < p − 1);
+    /// * `NTE_BAD_TYPE`: the key is not a Diffie-Hellman key;
+    /// * for a stored pair, the errors of writing the container (`NTE_BAD_KEYSET`,
+    ///   `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`).
+    #[doc(alias = "CryptSetKeyParam")]
+    pub fn generate_dh_secret(&mut self) -> Result<()> {
+        self.set_param(KP_X, &[], 0)
     }
 
     /// Whether this is a DSS-family pair or public key.

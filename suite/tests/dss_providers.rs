@@ -338,3 +338,23 @@ fn dss_providers_refuse_ofb_when_set() {
     assert_eq!(err_code(key.set_mode(CipherMode::Ofb)), NTE_BAD_DATA);
     key.set_mode(CipherMode::Ecb).unwrap();
 }
+
+#[test]
+fn key_size_increments_are_64() {
+    const PP_SIG_KEYSIZE_INC: u32 = 34;
+    const PP_KEYX_KEYSIZE_INC: u32 = 35;
+    let enh = verify(ENH, ProviderType::DSS_DH);
+    assert_eq!(
+        enh.param(PP_SIG_KEYSIZE_INC, 0).unwrap(),
+        64u32.to_le_bytes()
+    );
+    assert_eq!(
+        enh.param(PP_KEYX_KEYSIZE_INC, 0).unwrap(),
+        64u32.to_le_bytes()
+    );
+    let rsa = Provider::verify_context(ProviderType::RSA_FULL).unwrap();
+    assert_eq!(
+        rsa.param(PP_SIG_KEYSIZE_INC, 0).unwrap(),
+        8u32.to_le_bytes()
+    );
+}
