@@ -241,6 +241,11 @@ impl Provider {
     }
 }
 
+/// Whether a slot's blob holds the DSS-family pair whose slot blob is `mine`.
+pub(super) fn same_dl_pair(stored: &[u8], mine: &[u8]) -> bool {
+    bool::from(subtle::ConstantTimeEq::ct_eq(stored, mine))
+}
+
 /// The `PRIVATEKEYBLOB` (version 2) a slot keeps.
 fn private_blob(dl: &Dl) -> Result<Zeroizing<Vec<u8>>> {
     match dl {
@@ -356,6 +361,12 @@ impl<'p> Key<'p> {
             Some(Dl::Dsa(key)) => Some(key),
             _ => None,
         }
+    }
+
+    /// The slot blob (a version 2 `PRIVATEKEYBLOB`) of a finished DSS-family pair: what its
+    /// container slot holds while it holds this pair.
+    pub(crate) fn dl_slot_blob(&self) -> Option<Zeroizing<Vec<u8>>> {
+        private_blob(self.dl.as_deref()?).ok()
     }
 
     /// The bit length of a DSS-family key.

@@ -340,6 +340,13 @@ impl<'p> Key<'p> {
                 permissions.bits(),
             )?;
         }
+        if let (Some(index), Some(mine)) = (self.slot, self.dl_slot_blob()) {
+            self.prov.ctx.set_pair_permissions(
+                index,
+                |slot| super::dl::same_dl_pair(&slot.blob, &mine),
+                permissions.bits(),
+            )?;
+        }
         self.permissions = permissions;
         Ok(())
     }

@@ -235,6 +235,12 @@ fn pairs_persist_in_containers_apart_from_rsa_ones() {
     let mut check = again.create_hash(AlgId::SHA1, None).unwrap();
     check.hash_data(b"persisted").unwrap();
     check.verify_signature(&signature, &pair, 0).unwrap();
+    // KP_PERMISSIONS is saved with the pair, as for RSA pairs.
+    let mut pair = pair;
+    pair.set_permissions(cryptoapi::KeyPermissions::from_bits_retain(0x1b))
+        .unwrap();
+    let seen = again.user_key(KeySpec::Signature).unwrap();
+    assert_eq!(seen.permissions().bits(), 0x1b);
     // The RSA container of the same name is another container.
     assert!(
         store
