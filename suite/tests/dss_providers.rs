@@ -364,3 +364,51 @@ fn key_size_increments_are_64() {
         8u32.to_le_bytes()
     );
 }
+
+#[test]
+fn dh_blobs_v3_and_agreement_errors() {
+    const NTE_BAD_PUBLIC_KEY: u32 = 0x8009_0015;
+    const NTE_BAD_KEY: u32 = 0x8009_0003;
+    let (p, g) = group("wine-dssenh/primeAT_KEYEXCHANGE");
+    let prov = verify(ENH, ProviderType::DSS_DH);
+    let a = pregen(&prov, AlgId::DH_SF, &p, &g);
+    let v3 = a
+        .export(None, BlobType::PublicKeyBlob, CRYPT_BLOB_VER3)
+        .unwrap();
+    assert_eq!((v3[1], &v3[8..12]), (3, &b"\0DH3"[..]));
+    // A version 3 public key of the same group agrees as a version 2 one does.
+    let b = pregen(&prov, AlgId::DH_SF, &p, &g);
+    let v2 = a.export(None, BlobType::PublicKeyBlob, 0).unwrap();
+    let mut one = prov.import_key(&v2, Some(&b), KeyFlags::empty()).unwrap();
+    let mut two = prov.import_key(&v3, Some(&b), KeyFlags::empty()).unwrap();
+    for key in [&mut one, &mut two] {
+        key.set_param(KP_ALGID, &AlgId::RC4.raw().to_le_bytes(), 0)
+            .unwrap();
+    }
+    let mut data = b"same secret".to_vec();
+    one.encrypt(&mut data, true).unwrap();
+    two.decrypt(&mut data, true).unwrap();
+    assert_eq!(data, b"same secret");
+    // A DSS key is no agreement key; a session key wraps no DSS/DH blob.
+    let dss = prov
+        .import_key(
+            &blob("wine-dssenh/DSS_SIGN_PrivateKey"),
+            None,
+            KeyFlags::EXPORTABLE,
+        )
+        .unwrap();
+    assert_eq!(
+        err_code(prov.import_key(&v2, Some(&dss), KeyFlags::empty())),
+        NTE_BAD_PUBLIC_KEY
+    );
+    assert_eq!(
+        err_code(dss.export(Some(&one), BlobType::PrivateKeyBlob, 0)),
+        NTE_BAD_KEY
+    );
+    // An agreed key takes no other algorithm than a session one.
+    let mut agreed = prov.import_key(&v2, Some(&b), KeyFlags::empty()).unwrap();
+    assert_eq!(
+        err_code(agreed.set_param(KP_ALGID, &AlgId::SHA1.raw().to_le_bytes(), 0)),
+        NTE_BAD_ALGID
+    );
+}
