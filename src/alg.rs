@@ -334,6 +334,8 @@ pub(crate) struct KeyLengths {
     pub(crate) default: u32,
     pub(crate) min: u32,
     pub(crate) max: u32,
+    /// The step between valid lengths above `min` (0: no step rule).
+    pub(crate) step: u32,
 }
 
 /// The key lengths of `alg` from the provider's table (catalogue §4.5.1), or `None` when the
@@ -346,6 +348,7 @@ pub(crate) fn key_lengths(personality: Personality, alg: AlgId) -> Option<KeyLen
         default: info.default_bits,
         min: info.min_bits,
         max: info.max_bits,
+        step: info.step_bits,
     })
 }
 

@@ -34,12 +34,11 @@
 //!   big-endian r ‖ s. Two signatures of the same hash differ (dssenh.c checks it).
 //! * The groups dssenh.c sets with `KP_P` / `KP_G` are little-endian 512-bit primes.
 
-// The provider integration (CryptGenKey, CryptImportKey/ExportKey, CryptSignHash/VerifySignature
-// and the DH agreement of the DSS providers) is the next step; until then only the tests and the
-// hidden harness call most of this.
+// The provider layer (`key::dl`, `hash::sign`) uses part of this API; the rest (fixed-nonce
+// signing, seed verification, the blob constants, ...) serves the tests and the hidden harness.
 #![allow(
     dead_code,
-    reason = "the DSS/DH provider integration uses this API next"
+    reason = "part of this API is reached only by the tests and the hidden harness"
 )]
 
 mod arith;
@@ -51,23 +50,23 @@ pub mod harness;
 
 use crate::alg::AlgId;
 
-// The provider's view of this module; some of it is not called yet.
+// The provider's view of this module; some of it only the tests and the harness call.
 #[allow(
     unused_imports,
-    reason = "the DSS/DH provider integration uses these next"
+    reason = "part of this API is reached only by the tests and the hidden harness"
 )]
 pub(crate) use blob::{
     BLOB_VERSION_2, BLOB_VERSION_3, DH1, DH2, DH3, DH4, DSS1, DSS2, DSS3, DSS4, DlBlob, DssSeed,
-    Family, MAX_DH_BITS, MAX_DSS_BITS, parse, serialize,
+    Family, MAX_DH_BITS, MAX_DSS_BITS, byte_len, parse, serialize,
 };
 #[allow(
     unused_imports,
-    reason = "the DSS/DH provider integration uses these next"
+    reason = "part of this API is reached only by the tests and the hidden harness"
 )]
 pub(crate) use dh::{DhKey, MIN_DH_BITS};
 #[allow(
     unused_imports,
-    reason = "the DSS/DH provider integration uses these next"
+    reason = "part of this API is reached only by the tests and the hidden harness"
 )]
 pub(crate) use dsa::{
     DsaKey, DsaParams, HASH_LEN, MIN_DSS_BITS, SIGNATURE_LEN, signing_hash, verify_seed,

@@ -3,6 +3,7 @@
 mod cipher;
 mod crypt;
 mod derive;
+mod dl;
 mod pair;
 mod params;
 mod schannel;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use crate::rsa::{Pkcs1Rejection, RsaKey};
 pub(crate) use cipher::Engine;
 pub use crypt::CRYPT_OAEP;
+pub use dl::{CRYPT_BLOB_VER3, KP_G, KP_P, KP_Q, KP_X};
 pub use params::{
     KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,
     KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX, PKCS5_PADDING,
@@ -224,6 +226,11 @@ pub struct Key<'p> {
     slot: Option<usize>,
     /// An SSL 3.0 / TLS 1.0 master key's randoms, algorithms and master secret.
     schannel: Option<Box<schannel::Master>>,
+    /// The DSS or Diffie-Hellman key of a DSS-family pair or public key.
+    dl: Option<Box<dl::Dl>>,
+    /// The shared secret of an agreed key (`CALG_AGREEDKEY_ANY`), until `KP_ALGID` makes it
+    /// a session key.
+    agreed: Option<Zeroizing<Vec<u8>>>,
 }
 
 /// The session algorithms a provider can make keys for.
@@ -343,6 +350,16 @@ impl Provider {
     /// providers and no salt on the Enhanced ones, exactly as Windows does. `EXPORTABLE` allows
     /// [`Key::export`].
     ///
+    /// **DSS-family key pairs** (`PROV_DSS`, `PROV_DSS_DH`, `PROV_DH_SCHANNEL`):
+    /// `AT_SIGNATURE` or `CALG_DSS_SIGN` makes the container's DSS signature pair (FIPS 186-2
+    /// parameters with their `DSSSEED`); on the DH providers `AT_KEYEXCHANGE` or `CALG_DH_SF`
+    /// its Diffie-Hellman exchange pair, and `CALG_DH_EPHEM` an ephemeral pair that is never
+    /// stored. Lengths are 512 to 1024 bits (DH up to 4096 on the Enhanced and SChannel
+    /// providers) in steps of 64, 1024 by default (512 for DH on the Base DSS/DH provider).
+    /// With [`PREGEN`](KeyFlags::PREGEN) a DH key is made without a group: set it with
+    /// [`Key::set_dh_params`], then [`Key::generate_dh_secret`]. Generating DSS parameters takes
+    /// a moment (tens of milliseconds at 1024 bits in release builds).
+    ///
     /// **SSL 3.0 / TLS 1.0 master keys** (the SChannel provider, `CALG_SSL3_MASTER`,
     /// `CALG_TLS1_MASTER`): 48 random bytes whose first two are the protocol version (3.0,
     /// 3.1), as a client's pre-master secret is; see
@@ -357,6 +374,9 @@ impl Provider {
     ///   accepts (56/64, 112/128, 168/192);
     /// * `NTE_BAD_DATA`: a key length outside the provider's range or not a multiple of 8
     ///   (a master key's is 384 bits);
+    /// * on the DSS-family providers, `NTE_BAD_FLAGS` for a pair length outside the range or
+    ///   a DH length off the 64-bit step, and `STATUS_INVALID_PARAMETER` (`0xC000000D`, as
+    ///   Windows answers) for a DSS length off the step; `NTE_BAD_ALGID` for DH on `PROV_DSS`;
     /// * `NTE_SYS_ERR`: the operating system's random generator failed;
     /// * `NTE_NO_MEMORY`: a master key's buffer cannot be allocated;
     /// * for key pairs, the errors of writing the container: `NTE_BAD_KEYSET` (it was deleted),
@@ -364,6 +384,9 @@ impl Provider {
     #[doc(alias = "CryptGenKey")]
     pub fn gen_key(&self, alg: AlgId, flags: KeyFlags) -> Result<Key<'_>> {
         check_key_flags(flags)?;
+        if self.ctx.csp.personality.is_dss_family() && dl::dl_slot(alg).is_some() {
+            return self.gen_dl(alg, flags);
+        }
         if pair::pair_slot(alg).is_some() {
             return self.gen_pair(alg, flags);
         }
@@ -503,6 +526,15 @@ impl Provider {
     /// (48 bytes, usually the peer's pre-master secret in a `SIMPLEBLOB`) and MAC keys (1 to
     /// 64 bytes).
     ///
+    /// On the DSS-family providers `PUBLICKEYBLOB` and `PRIVATEKEYBLOB` are DSS ("DSS1" to
+    /// "DSS4") and Diffie-Hellman ("DH1" to "DH4") blobs, versions 2 and 3: a private DSS blob
+    /// becomes the signature pair, a private `CALG_DH_SF` blob the exchange pair. A DH public
+    /// blob imported with one's own DH pair as `unwrap_key` gives the agreed key
+    /// (`CALG_AGREEDKEY_ANY`, `0xAA03`), which `set_param(KP_ALGID, ..)` turns into a session
+    /// key of that algorithm (see [`Key::set_dh_params`] for an example). **Not verified
+    /// against Windows:** which bytes of the shared secret the session key takes (here its
+    /// first ones, little-endian); two parties using this crate always agree.
+    ///
     /// A buffer longer than the blob is accepted, as on Windows.
     ///
     /// **Windows compatibility:** `unwrap_key = None` for a `SIMPLEBLOB` follows Microsoft's
@@ -546,6 +578,15 @@ impl Provider {
             return Err(Error::InvalidParameter);
         }
         check_key_flags(flags)?;
+        let pair_blob = [
+            BlobType::PublicKeyBlob.raw(),
+            BlobType::PrivateKeyBlob.raw(),
+        ]
+        .contains(&u32::from(blob[0]));
+        if pair_blob && self.ctx.csp.personality.is_dss_family() {
+            // DSS and DH blobs come in versions 2 and 3: their codec reads the header.
+            return self.import_dl(blob, unwrap_key, flags);
+        }
         let (header, body) = crate::blob::parse_header(blob)?;
         match BlobType::from_raw(u32::from(header.blob_type)) {
             Some(BlobType::PlaintextKeyBlob) => {
@@ -671,6 +712,8 @@ impl<'p> Key<'p> {
             rejection: Pkcs1Rejection::default(),
             slot: None,
             schannel: None,
+            dl: None,
+            agreed: None,
         }
     }
 
@@ -681,6 +724,15 @@ impl<'p> Key<'p> {
         rsa: Arc<RsaKey>,
         permissions: KeyPermissions,
     ) -> Self {
+        let mut key = Key::bare(prov, alg);
+        key.permissions = permissions;
+        key.exportable = permissions.contains(KeyPermissions::EXPORT);
+        key.rsa = Some(rsa);
+        key
+    }
+
+    /// A key with no key bytes, no cipher and no IV: the start of a key pair or an agreed key.
+    fn bare(prov: &'p Provider, alg: AlgId) -> Self {
         let mut key = Key::assemble(
             prov,
             alg,
@@ -690,18 +742,16 @@ impl<'p> Key<'p> {
             KeyFlags::empty(),
             None,
         );
-        key.permissions = permissions;
-        key.exportable = permissions.contains(KeyPermissions::EXPORT);
-        key.rsa = Some(rsa);
         key.block_len = 0;
         key.iv.clear();
         key.mode = CipherMode::Stream;
         key
     }
 
-    /// Whether this is a session (symmetric) key rather than an RSA key.
+    /// Whether this is a session (symmetric) key rather than a key pair, a public key or an
+    /// agreed key.
     pub(crate) fn is_session_key(&self) -> bool {
-        self.rsa.is_none()
+        self.rsa.is_none() && self.dl.is_none() && self.agreed.is_none()
     }
 
     /// A session key unwrapped from a `SIMPLEBLOB`: its length is whatever the blob held, and
@@ -808,6 +858,8 @@ impl<'p> Key<'p> {
             rejection: self.rejection,
             slot: self.slot,
             schannel: self.schannel,
+            dl: self.dl,
+            agreed: self.agreed,
         }
     }
 
@@ -842,6 +894,8 @@ impl<'p> Key<'p> {
             rejection: self.rejection,
             slot: self.slot,
             schannel: self.schannel.clone(),
+            dl: self.duplicate_dl(),
+            agreed: self.agreed.clone(),
         })
     }
 

@@ -189,6 +189,7 @@ pub use hash::{
     HP_HASHVAL, Hash, HmacInfo,
 };
 pub use hash::{HP_HMAC_INFO, HP_TLS1PRF_LABEL, HP_TLS1PRF_SEED};
+pub use key::{CRYPT_BLOB_VER3, KP_G, KP_P, KP_Q, KP_X};
 pub use key::{CRYPT_OAEP, CipherMode, Key, KeyFlags, KeyPermissions, KeySpec, PKCS5_PADDING};
 pub use key::{
     KP_ALGID, KP_BLOCKLEN, KP_EFFECTIVE_KEYLEN, KP_IV, KP_KEYLEN, KP_MODE, KP_MODE_BITS,

@@ -14,7 +14,7 @@ use bitflags::bitflags;
 use crate::alg::ProviderType;
 use crate::error::{Error, Result};
 use crate::rsa::RsaKey;
-use crate::store::format::{Slot, validate_name};
+use crate::store::format::{DSS_NAMESPACE, Slot, validate_name};
 use crate::store::{KeySet, KeyStore};
 pub use params::{
     CRYPT_FIRST, CRYPT_NEXT, PP_CLIENT_HWND, PP_CONTAINER, PP_DELETEKEY, PP_ENUMALGS,
@@ -149,10 +149,6 @@ struct OpenContainer {
     id: [u8; 16],
 }
 
-/// The prefix of a DSS-family container's name in the store. A caller's name cannot contain
-/// NUL, so no RSA container's name can collide with it.
-const DSS_NAMESPACE: &str = "\0DSS\0";
-
 /// The name a container of `csp`'s family has in the store: `name` itself for the RSA
 /// family, `name` in the DSS namespace for the DSS family (Windows keeps them in separate
 /// `Crypto\RSA` and `Crypto\DSS` directories).
@@ -272,6 +268,12 @@ impl Context {
         let permissions = slot.permissions;
         cache[index] = Some((slot, Arc::clone(&key)));
         Ok(Some((permissions, key)))
+    }
+
+    /// The raw contents of slot `index`, read afresh (the DSS family's pairs, which are
+    /// parsed on each use rather than cached).
+    pub(crate) fn slot(&self, index: usize) -> Result<Option<Slot>> {
+        self.load_pair(index)
     }
 
     /// The key pair in slot `index`, read afresh from the container, or from memory for a

@@ -7,7 +7,8 @@
 use cryptoapi::{
     AlgId, BlobType, Error, KP_ALGID, KP_BLOCKLEN, KP_CLIENT_RANDOM, KP_EFFECTIVE_KEYLEN, KP_IV,
     KP_KEYLEN, KP_MODE, KP_MODE_BITS, KP_PADDING, KP_PERMISSIONS, KP_SALT, KP_SALT_EX,
-    KP_SCHANNEL_ALG, KP_SERVER_RANDOM, Key, KeyFlags, KeySpec, Result, SchannelAlg, Zeroizing,
+    KP_SCHANNEL_ALG, KP_SERVER_RANDOM, KP_X, Key, KeyFlags, KeySpec, Result, SchannelAlg,
+    Zeroizing,
 };
 
 use crate::boundary::{
@@ -364,6 +365,10 @@ pub unsafe extern "C" fn CryptSetKeyParam(
         let (key, _) = handles::key(h_key)?;
         let mut key = lock(&key);
         if data.is_null() {
+            // KP_X with NULL data generates a CRYPT_PREGEN DH key's secret (dssenh.c).
+            if param == KP_X {
+                return key.set_param(param, &[], flags);
+            }
             return Err(Error::InvalidParameter);
         }
         // What the crate refuses before reading the data (a salt on a key without one, an

@@ -280,6 +280,11 @@ fn rsa_gaps() {
 }
 
 #[test]
+fn dss() {
+    run_program("dss", &[]);
+}
+
+#[test]
 fn kat() {
     let translation = kat_file::translate().unwrap_or_else(|e| panic!("translating: {e}"));
     eprintln!(

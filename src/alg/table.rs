@@ -64,6 +64,10 @@ pub struct AlgInfo {
     pub name: &'static str,
     /// `szLongName`: the long name (at most 39 characters).
     pub long_name: &'static str,
+    /// The step between valid key lengths in bits, above `min_bits` (0: any length the
+    /// algorithm's own checks accept). 64 for the DSS providers' key pairs, which is also
+    /// what their `PP_SIG_KEYSIZE_INC` / `PP_KEYX_KEYSIZE_INC` report.
+    pub(crate) step_bits: u32,
 }
 
 const fn row(
@@ -81,7 +85,13 @@ const fn row(
         protocols,
         name,
         long_name,
+        step_bits: 0,
     }
+}
+
+/// `info` with key lengths in steps of `step_bits` (the DSS providers' pairs: 64).
+const fn stepped(info: AlgInfo, step_bits: u32) -> AlgInfo {
+    AlgInfo { step_bits, ..info }
 }
 
 /// No fixed maximum (Windows' -1).
@@ -414,12 +424,15 @@ pub(super) static DSS_BASE: &[AlgInfo] = &[
         SHA1,
     ),
     row(AlgId::MD5, (128, 128, 128), 0, "MD5", MD5),
-    row(
-        AlgId::DSS_SIGN,
-        (1024, 512, 1024),
-        CRYPT_FLAG_SIGNING,
-        "DSA_SIGN",
-        DSA,
+    stepped(
+        row(
+            AlgId::DSS_SIGN,
+            (1024, 512, 1024),
+            CRYPT_FLAG_SIGNING,
+            "DSA_SIGN",
+            DSA,
+        ),
+        64,
     ),
 ];
 
@@ -439,15 +452,21 @@ pub(super) static DSS_DH: &[AlgInfo] = &[
         SHA1,
     ),
     row(AlgId::MD5, (128, 128, 128), 0, "MD5", MD5),
-    row(
-        AlgId::DSS_SIGN,
-        (1024, 512, 1024),
-        CRYPT_FLAG_SIGNING,
-        "DSA_SIGN",
-        DSA,
+    stepped(
+        row(
+            AlgId::DSS_SIGN,
+            (1024, 512, 1024),
+            CRYPT_FLAG_SIGNING,
+            "DSA_SIGN",
+            DSA,
+        ),
+        64,
     ),
-    row(AlgId::DH_SF, (512, 512, 1024), 0, "DH_KEYX", DH_SF),
-    row(AlgId::DH_EPHEM, (512, 512, 1024), 0, "DH_KEYX", DH_EPHEM),
+    stepped(row(AlgId::DH_SF, (512, 512, 1024), 0, "DH_KEYX", DH_SF), 64),
+    stepped(
+        row(AlgId::DH_EPHEM, (512, 512, 1024), 0, "DH_KEYX", DH_EPHEM),
+        64,
+    ),
 ];
 
 /// Microsoft Enhanced DSS and Diffie-Hellman Cryptographic Provider: DH pairs up to 4096 bits,
@@ -473,15 +492,24 @@ pub(super) static DSS_DH_ENHANCED: &[AlgInfo] = &[
         SHA1,
     ),
     row(AlgId::MD5, (128, 128, 128), 0, "MD5", MD5),
-    row(
-        AlgId::DSS_SIGN,
-        (1024, 512, 1024),
-        CRYPT_FLAG_SIGNING,
-        "DSA_SIGN",
-        DSA,
+    stepped(
+        row(
+            AlgId::DSS_SIGN,
+            (1024, 512, 1024),
+            CRYPT_FLAG_SIGNING,
+            "DSA_SIGN",
+            DSA,
+        ),
+        64,
     ),
-    row(AlgId::DH_SF, (1024, 512, 4096), 0, "DH_KEYX", DH_SF),
-    row(AlgId::DH_EPHEM, (1024, 512, 4096), 0, "DH_KEYX", DH_EPHEM),
+    stepped(
+        row(AlgId::DH_SF, (1024, 512, 4096), 0, "DH_KEYX", DH_SF),
+        64,
+    ),
+    stepped(
+        row(AlgId::DH_EPHEM, (1024, 512, 4096), 0, "DH_KEYX", DH_EPHEM),
+        64,
+    ),
 ];
 
 /// Microsoft DH SChannel Cryptographic Provider: the Enhanced DSS/DH rows, the MACs, and the
@@ -521,26 +549,35 @@ pub(super) static DH_SCHANNEL: &[AlgInfo] = &[
     row(AlgId::MD5, (128, 128, 128), ALL_SCHANNEL, "MD5", MD5),
     row(AlgId::MAC, (0, 0, 0), 0, "MAC", MAC),
     row(AlgId::HMAC, (0, 0, 0), 0, "HMAC", HMAC),
-    row(
-        AlgId::DSS_SIGN,
-        (1024, 512, 1024),
-        CRYPT_FLAG_SIGNING,
-        "DSA_SIGN",
-        DSA,
+    stepped(
+        row(
+            AlgId::DSS_SIGN,
+            (1024, 512, 1024),
+            CRYPT_FLAG_SIGNING,
+            "DSA_SIGN",
+            DSA,
+        ),
+        64,
     ),
-    row(
-        AlgId::DH_SF,
-        (1024, 512, 4096),
-        ALL_SCHANNEL,
-        "DH_KEYX",
-        DH_SF,
+    stepped(
+        row(
+            AlgId::DH_SF,
+            (1024, 512, 4096),
+            ALL_SCHANNEL,
+            "DH_KEYX",
+            DH_SF,
+        ),
+        64,
     ),
-    row(
-        AlgId::DH_EPHEM,
-        (1024, 512, 4096),
-        ALL_SCHANNEL,
-        "DH_KEYX",
-        DH_EPHEM,
+    stepped(
+        row(
+            AlgId::DH_EPHEM,
+            (1024, 512, 4096),
+            ALL_SCHANNEL,
+            "DH_KEYX",
+            DH_EPHEM,
+        ),
+        64,
     ),
     row(
         AlgId::SSL3_MASTER,

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::key::{Key, KeySpec};
 use std::sync::Arc;
 
+use crate::dss;
 use crate::rsa::{RsaKey, digest_info_prefix, x931_hash_id};
 
 /// `CRYPT_NOHASHOID`: sign (or verify) the bare hash, without the DigestInfo prefix.
@@ -130,6 +131,9 @@ impl Hash<'_> {
         alias = "CryptSignHashA"
     )]
     pub fn sign(&mut self, spec: KeySpec, flags: u32) -> Result<Vec<u8>> {
+        if self.prov.ctx.csp.personality.is_dss_family() {
+            return self.sign_dss(spec, flags);
+        }
         let format = format(self.alg, flags)?;
         let rsa = self.signing_key(spec)?;
         self.sign_value(&rsa, format)
@@ -187,6 +191,12 @@ impl Hash<'_> {
         description: Option<&str>,
         flags: u32,
     ) -> Result<Vec<u8>> {
+        if self.prov.ctx.csp.personality.is_dss_family() {
+            if let Some(description) = description {
+                self.hash_data(&description_bytes(description))?;
+            }
+            return self.sign_dss(spec, flags);
+        }
         let format = format(self.alg, flags)?;
         let rsa = self.signing_key(spec)?;
         if let Some(description) = description {
@@ -222,6 +232,10 @@ impl Hash<'_> {
         alias = "CryptSignHashA"
     )]
     pub fn signature_len(&self, spec: KeySpec) -> Result<usize> {
+        if self.prov.ctx.csp.personality.is_dss_family() {
+            self.prov.user_key(spec)?.dsa().ok_or(Error::NoKey)?;
+            return Ok(dss::SIGNATURE_LEN);
+        }
         digest_info_prefix(self.alg).ok_or(Error::BadAlgId)?;
         Ok(self.signing_key(spec)?.len())
     }
@@ -309,6 +323,21 @@ impl Hash<'_> {
         if flags & !SIGN_FLAGS != 0 {
             return Err(Error::BadFlags);
         }
+        if let Some(dsa) = public_key.dsa() {
+            if flags != 0 {
+                return Err(Error::BadFlags);
+            }
+            if let Some(description) = description {
+                self.hash_data(&description_bytes(description))?;
+            }
+            let value = Zeroizing::new(self.value()?);
+            let hash = dss::signing_hash(self.alg, &value)?;
+            return if dsa.verify(&hash, signature) {
+                Ok(())
+            } else {
+                Err(Error::BadSignature)
+            };
+        }
         let rsa = public_key.rsa().ok_or(Error::BadKey)?;
         if signature.len() != rsa.len() {
             return Err(Error::BadSignature);
@@ -340,6 +369,19 @@ impl<'p> Hash<'p> {
     /// The container's pair for `spec`, which signing checks before it reads the value.
     fn signing_key(&self, spec: KeySpec) -> Result<Arc<RsaKey>> {
         self.prov.user_key(spec)?.shared_rsa().ok_or(Error::NoKey)
+    }
+
+    /// `CryptSignHash` on a DSS-family provider: a DSS signature (r then s, 20 bytes each,
+    /// little-endian) of a SHA-1 value with the container's signature pair.
+    fn sign_dss(&mut self, spec: KeySpec, flags: u32) -> Result<Vec<u8>> {
+        if flags != 0 {
+            return Err(Error::BadFlags);
+        }
+        let key = self.prov.user_key(spec)?.into_owned();
+        let dsa = key.dsa().ok_or(Error::NoKey)?;
+        let value = Zeroizing::new(self.value()?);
+        let hash = dss::signing_hash(self.alg, &value)?;
+        Ok(dsa.sign(&hash)?.to_vec())
     }
 
     /// Reads the value (finishing the hash) and signs it in `format`.

@@ -80,6 +80,9 @@ impl Provider {
     /// * `ERROR_ACCESS_DENIED`, `NTE_FAIL`: the key store's disk failed.
     #[doc(alias = "CryptGetUserKey")]
     pub fn user_key(&self, spec: KeySpec) -> Result<Key<'_>> {
+        if self.ctx.csp.personality.is_dss_family() {
+            return self.user_dl(spec);
+        }
         let index = spec.raw() as usize - 1;
         let (permissions, rsa) = self
             .ctx

@@ -59,7 +59,10 @@ impl<'p> Key<'p> {
     /// `NTE_BAD_DATA` for [`CipherMode::Stream`] on a block cipher.
     #[doc(alias = "CryptSetKeyParam", alias = "KP_MODE")]
     pub fn set_mode(&mut self, mode: CipherMode) -> Result<()> {
-        if mode == CipherMode::Stream && self.block_len != 0 {
+        // The DSS providers refuse OFB when it is set (dssenh.c), where the RSA ones refuse
+        // it only when the key is used.
+        let dss_ofb = mode == CipherMode::Ofb && self.prov.ctx.csp.personality.is_dss_family();
+        if (mode == CipherMode::Stream && self.block_len != 0) || dss_ofb {
             return Err(Error::BadData);
         }
         self.mode = mode;
@@ -202,6 +205,9 @@ impl<'p> Key<'p> {
     #[doc(alias = "KP_KEYLEN", alias = "CryptGetKeyParam")]
     #[must_use]
     pub fn key_bits(&self) -> u32 {
+        if let Some(bits) = self.dl_bits() {
+            return bits;
+        }
         match &self.rsa {
             Some(rsa) => rsa.bits(),
             None => u32::try_from(self.key.len() * 8).unwrap_or(u32::MAX),
@@ -334,6 +340,13 @@ impl<'p> Key<'p> {
                 permissions.bits(),
             )?;
         }
+        if let (Some(index), Some(mine)) = (self.slot, self.dl_slot_blob()) {
+            self.prov.ctx.set_pair_permissions(
+                index,
+                |slot| super::dl::same_dl_pair(&slot.blob, &mine),
+                permissions.bits(),
+            )?;
+        }
         self.permissions = permissions;
         Ok(())
     }
@@ -415,6 +428,9 @@ impl<'p> Key<'p> {
         blob_type: BlobType,
         flags: u32,
     ) -> Result<Zeroizing<Vec<u8>>> {
+        if self.is_dl() {
+            return self.export_dl(wrap_key, blob_type, flags);
+        }
         if blob_type != BlobType::PlaintextKeyBlob {
             return self.export_rsa_or_wrapped(wrap_key, blob_type, flags);
         }
@@ -473,6 +489,9 @@ impl<'p> Key<'p> {
         if flags != 0 {
             return Err(Error::BadFlags);
         }
+        if let Some(value) = self.dl_param(id) {
+            return value;
+        }
         Ok(match id {
             KP_IV => self.iv(),
             KP_SALT => self.checked_salt()?,
@@ -530,12 +549,18 @@ impl<'p> Key<'p> {
     ///   [`set_server_random`](Key::set_server_random).
     #[doc(alias = "CryptSetKeyParam")]
     pub fn set_param(&mut self, id: u32, data: &[u8], flags: u32) -> Result<()> {
-        let blob = matches!(id, KP_SALT_EX | KP_CLIENT_RANDOM | KP_SERVER_RANDOM);
+        let blob = matches!(
+            id,
+            KP_SALT_EX | KP_CLIENT_RANDOM | KP_SERVER_RANDOM | super::KP_X
+        );
         if data.is_empty() && !blob {
             return Err(Error::InvalidParameter);
         }
         if flags != 0 {
             return Err(Error::BadFlags);
+        }
+        if let Some(done) = self.set_dl_param(id, data) {
+            return done;
         }
         match id {
             KP_IV => self.set_iv(data),

@@ -42,11 +42,11 @@ pub const PP_KEYSTORAGE: u32 = 17;
 /// `PP_KEYSET_TYPE`: 0 for a user key set, `CRYPT_MACHINE_KEYSET` (`0x20`) for the machine's,
 /// for [`Provider::param`].
 pub const PP_KEYSET_TYPE: u32 = 27;
-/// `PP_SIG_KEYSIZE_INC`: the signature pair's length step in bits (8), for
-/// [`Provider::param`].
+/// `PP_SIG_KEYSIZE_INC`: the signature pair's length step in bits (8; 64 on the DSS
+/// providers), for [`Provider::param`].
 pub const PP_SIG_KEYSIZE_INC: u32 = 34;
-/// `PP_KEYX_KEYSIZE_INC`: the exchange pair's length step in bits (8), for
-/// [`Provider::param`].
+/// `PP_KEYX_KEYSIZE_INC`: the exchange pair's length step in bits (8; 64 on the DSS
+/// providers), for [`Provider::param`].
 pub const PP_KEYX_KEYSIZE_INC: u32 = 35;
 /// `PP_UNIQUE_CONTAINER`: the container's unique name, for [`Provider::param`].
 pub const PP_UNIQUE_CONTAINER: u32 = 36;
@@ -185,7 +185,7 @@ impl Provider {
     /// | [`PP_KEYSET_TYPE`] | [`key_set`](Provider::key_set): 0 user, `CRYPT_MACHINE_KEYSET` (`0x20`) machine |
     /// | [`PP_KEYSTORAGE`] | `CRYPT_SEC_DESCR` (1) |
     /// | [`PP_KEYSPEC`] | `AT_KEYEXCHANGE \| AT_SIGNATURE` (3) |
-    /// | [`PP_SIG_KEYSIZE_INC`], [`PP_KEYX_KEYSIZE_INC`] | 8 |
+    /// | [`PP_SIG_KEYSIZE_INC`], [`PP_KEYX_KEYSIZE_INC`] | 8 (64 on the DSS providers) |
     /// | [`PP_IMPTYPE`] | `CRYPT_IMPL_SOFTWARE` (2) |
     /// | [`PP_VERSION`] | `0x200` |
     /// | [`PP_ENUMALGS`], [`PP_ENUMALGS_EX`] | the next row of [`algorithms`](Provider::algorithms) as [`AlgInfo::to_prov_enumalgs`] / [`AlgInfo::to_prov_enumalgs_ex`] |
@@ -244,7 +244,17 @@ impl Provider {
             }),
             PP_KEYSTORAGE => dword(CRYPT_SEC_DESCR),
             PP_KEYSPEC => dword(BOTH_KEY_SPECS),
-            PP_SIG_KEYSIZE_INC | PP_KEYX_KEYSIZE_INC => dword(KEYSIZE_INC),
+            PP_SIG_KEYSIZE_INC | PP_KEYX_KEYSIZE_INC => {
+                let pair = if id == PP_SIG_KEYSIZE_INC {
+                    crate::alg::AlgId::DSS_SIGN
+                } else {
+                    crate::alg::AlgId::DH_SF
+                };
+                // The DSS family's pairs step by their table's increment; RSA's by 8.
+                let step = crate::alg::key_lengths(self.ctx.csp.personality, pair)
+                    .map_or(0, |lengths| lengths.step);
+                dword(if step == 0 { KEYSIZE_INC } else { step })
+            }
             PP_IMPTYPE => dword(CRYPT_IMPL_SOFTWARE),
             PP_VERSION => dword(VERSION),
             PP_ENUMALGS => self.next_algorithm(flags)?.to_prov_enumalgs().to_vec(),

@@ -73,6 +73,10 @@ impl Record {
     }
 }
 
+/// The prefix of a DSS-family container's name in the store. A caller's name cannot contain
+/// NUL, so no RSA container's name can collide with it.
+pub(crate) const DSS_NAMESPACE: &str = "\0DSS\0";
+
 /// Checks a container name as Windows would accept it: at most 260 characters, no NUL.
 ///
 /// The empty name is handled by the caller (it selects the default container).
@@ -173,7 +177,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Record> {
         return Err(Error::KeysetEntryBad);
     }
     let name = std::str::from_utf8(r.take(name_len)?).map_err(|_| Error::KeysetEntryBad)?;
-    validate_name(name).map_err(|_| Error::KeysetEntryBad)?;
+    // A DSS-family container's stored name carries its namespace prefix (NUL-delimited, so
+    // that no caller's name can collide with it); the caller's part is checked as any name.
+    let own = name.strip_prefix(DSS_NAMESPACE).unwrap_or(name);
+    validate_name(own).map_err(|_| Error::KeysetEntryBad)?;
     let mut slots = [None, None];
     for slot in &mut slots {
         *slot = match r.u8()? {
