@@ -16,9 +16,9 @@
 //! as [`Pkcs1Pem`](KeyFormat::Pkcs1Pem)/[`Pkcs1Der`](KeyFormat::Pkcs1Der)), PVK files holding a
 //! "DSS2" blob (as `openssl dsa -outform PVK` writes them, under `AT_SIGNATURE`) in all three
 //! encryptions, and "DSS1"/"DSS2" BLOBs ("DSS3"/"DSS4" read, and written back in their own
-//! layout). Their `ALG_ID` is `CALG_DSS_SIGN`. `.snk` files and strong names are RSA only, and
-//! so, until the DSS provider integration connects them, are [`KeyFile::from_key`] and
-//! [`KeyFile::import`] (`NTE_BAD_ALGID` for a DSA key).
+//! layout). Their `ALG_ID` is `CALG_DSS_SIGN`. `.snk` files and strong names are RSA only;
+//! [`KeyFile::from_key`] takes a DSS key of the DSS providers, and [`KeyFile::import`] puts a
+//! DSA key into one.
 //!
 //! | format ([`KeyFormat`], CLI name) | reads | writes | used for |
 //! |---|---|---|---|
@@ -510,7 +510,7 @@ impl KeyFile {
         Ok(KeyFile::new(KeyFormat::Blob, alg, key))
     }
 
-    /// The key of an RSA [`Key`]: its public half when `public_only`, else the pair, which must
+    /// The key of an RSA or DSS [`Key`]: its public half when `public_only`, else the pair, which must
     /// be exportable, exactly as `CryptExportKey` of a `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`
     /// decides. Its format is [`KeyFormat::Blob`], its `ALG_ID` the key's.
     ///
@@ -522,8 +522,8 @@ impl KeyFile {
     /// * `NTE_BAD_DATA`: numbers this module refuses (a modulus below 256 bits, an even
     ///   exponent; never for keys the crate generates);
     /// * `NTE_BAD_ALGID`: an RSA public key imported with an `ALG_ID` other than
-    ///   `CALG_RSA_KEYX` and `CALG_RSA_SIGN`; a DSS key (DSS keys come with the DSS provider
-    ///   integration; until then, read the blob it exports with [`from_blob`](KeyFile::from_blob)).
+    ///   `CALG_RSA_KEYX` and `CALG_RSA_SIGN`, or a Diffie-Hellman key (no key-file format
+    ///   here holds one).
     #[doc(alias = "CryptExportKey")]
     pub fn from_key(key: &Key<'_>, public_only: bool) -> Result<KeyFile> {
         let blob_type = if public_only {
@@ -533,10 +533,6 @@ impl KeyFile {
         };
         let blob = key.export(None, blob_type, 0)?;
         let (alg, material) = any_blob(&blob)?;
-        if !matches!(material, Material::Rsa(_)) {
-            // DSS keys come with the DSS provider integration.
-            return Err(Error::BadAlgId);
-        }
         Ok(KeyFile::new(KeyFormat::Blob, alg, material))
     }
 
@@ -774,13 +770,10 @@ impl KeyFile {
     /// * As [`Provider::import_key`]: for a pair in a container, the errors of writing it
     ///   (`NTE_BAD_KEYSET`, `ERROR_BUSY`, `ERROR_ACCESS_DENIED`, `NTE_FAIL`), `NTE_BAD_FLAGS`
     ///   for undefined flag bits;
-    /// * `NTE_BAD_ALGID`: a DSA key (importing DSS keys comes with the DSS provider
-    ///   integration; until then [`to_blob`](KeyFile::to_blob) gives the "DSS1"/"DSS2" blob).
+    /// * `NTE_BAD_DATA`: a DSA key into a provider of the RSA family (its blob is no RSA
+    ///   blob), as `CryptImportKey` answers.
     #[doc(alias = "CryptImportKey")]
     pub fn import<'p>(&self, prov: &'p Provider, flags: KeyFlags) -> Result<Key<'p>> {
-        if self.kind() != KeyKind::Rsa {
-            return Err(Error::BadAlgId);
-        }
         prov.import_key(&self.to_blob(false)?, None, flags)
     }
 

@@ -12,7 +12,10 @@
 //! catalogue's §4.5.1), with three deliberate differences: SChannel MAC keys' lengths are the
 //! ones they can have (8 to 512 bits), and the generic `CALG_AES` is not listed,
 //! because the AES provider refuses it as a key algorithm (`NTE_BAD_ALGID`, as Windows does),
-//! and SHA-384's long name is "Secure Hash Algorithm (SHA-384)".
+//! and SHA-384's long name is "Secure Hash Algorithm (SHA-384)". The DSS/DH providers' tables
+//! leave out `CALG_CYLINK_MEK`, which Windows lists: no public description says how its 40-bit
+//! key becomes the DES key it is a variant of, so it is not offered (`NTE_BAD_ALGID`) rather
+//! than guessed.
 
 use super::AlgId;
 
@@ -411,7 +414,6 @@ pub(super) static SCHANNEL: &[AlgInfo] = &[
 const DSA: &str = "Digital Signature Algorithm";
 const DH_SF: &str = "Diffie-Hellman Store and Forward";
 const DH_EPHEM: &str = "Diffie-Hellman Ephemeral";
-const CYLINK: &str = "Cylink MEK";
 
 /// Microsoft Base DSS Cryptographic Provider: DSS signatures of 512 to 1024 bits (steps of 64,
 /// the length checks' business), MD5 for hashing only, SHA-1 for signatures.
@@ -440,7 +442,6 @@ pub(super) static DSS_BASE: &[AlgInfo] = &[
 /// (Windows' conformance tests; the documentation's 384-512 is older) and export-grade session
 /// keys.
 pub(super) static DSS_DH: &[AlgInfo] = &[
-    row(AlgId::CYLINK_MEK, (40, 40, 40), 0, "CYLINK MEK", CYLINK),
     row(AlgId::RC2, (40, 40, 56), 0, "RC2", RC2),
     row(AlgId::RC4, (40, 40, 56), 0, "RC4", RC4),
     row(AlgId::DES, (56, 56, 56), 0, "DES", DES),
@@ -472,7 +473,6 @@ pub(super) static DSS_DH: &[AlgInfo] = &[
 /// Microsoft Enhanced DSS and Diffie-Hellman Cryptographic Provider: DH pairs up to 4096 bits,
 /// triple DES and full-length RC2/RC4.
 pub(super) static DSS_DH_ENHANCED: &[AlgInfo] = &[
-    row(AlgId::CYLINK_MEK, (40, 40, 40), 0, "CYLINK MEK", CYLINK),
     row(AlgId::RC2, (128, 40, 128), 0, "RC2", RC2),
     row(AlgId::RC4, (128, 40, 128), 0, "RC4", RC4),
     row(AlgId::DES, (56, 56, 56), 0, "DES", DES),
@@ -515,13 +515,6 @@ pub(super) static DSS_DH_ENHANCED: &[AlgInfo] = &[
 /// Microsoft DH SChannel Cryptographic Provider: the Enhanced DSS/DH rows, the MACs, and the
 /// secure-channel master keys and derivations.
 pub(super) static DH_SCHANNEL: &[AlgInfo] = &[
-    row(
-        AlgId::CYLINK_MEK,
-        (40, 40, 40),
-        ALL_SCHANNEL,
-        "CYLINK MEK",
-        CYLINK,
-    ),
     row(AlgId::RC2, (128, 40, 128), ALL_SCHANNEL, "RC2", RC2),
     row(AlgId::RC4, (128, 40, 128), ALL_SCHANNEL, "RC4", RC4),
     row(AlgId::DES, (56, 56, 56), ALL_SCHANNEL, "DES", DES),

@@ -273,8 +273,9 @@ impl Provider {
         base: &Hash<'_>,
         flags: KeyFlags,
     ) -> Result<Key<'_>> {
+        // The providers whose table has the SChannel derivations (RSA and DH SChannel).
         let personality = self.ctx.csp.personality;
-        if personality != Personality::Schannel {
+        if key_lengths(personality, alg).is_none() {
             return Err(Error::BadAlgId);
         }
         // Windows' providers find the master key through the hash: a hash without one is

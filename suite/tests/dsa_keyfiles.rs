@@ -348,12 +348,25 @@ fn what_dsa_cannot_do_has_its_codes() {
         key.clone().with_key_spec(KeySpec::Exchange).alg_id(),
         AlgId::DSS_SIGN
     );
-    // Providers take DSS keys once the DSS provider integration is there.
+    // An RSA provider refuses a DSS key; a DSS provider takes it, signs with it, and gives
+    // the same key back through `from_key`.
     let prov = Provider::verify_context(ProviderType::RSA_AES).unwrap();
     assert_eq!(
         key.import(&prov, KeyFlags::empty()).unwrap_err().code(),
-        NTE_BAD_ALGID
+        NTE_BAD_DATA
     );
+    let dss = Provider::verify_context(ProviderType::DSS).unwrap();
+    let imported = key.import(&dss, KeyFlags::EXPORTABLE).unwrap();
+    assert_eq!(imported.alg_id(), AlgId::DSS_SIGN);
+    let back = KeyFile::from_key(&imported, false).unwrap();
+    assert_eq!(back.to_blob(false).unwrap(), key.to_blob(false).unwrap());
+    let public = KeyFile::from_key(&imported, true).unwrap();
+    assert_eq!(public.to_blob(true).unwrap(), key.to_blob(true).unwrap());
+    let mut hash = dss.create_hash(AlgId::SHA1, None).unwrap();
+    hash.hash_data(b"signed by an imported key file").unwrap();
+    let signature = hash.sign(KeySpec::Signature, 0).unwrap();
+    let verifier = public.import(&dss, KeyFlags::empty()).unwrap();
+    hash.verify_signature(&signature, &verifier, 0).unwrap();
     // A wrong password.
     let pvk = key
         .write(KeyFormat::Pvk, false, Some(PASSWORD), PvkEncryption::Weak)

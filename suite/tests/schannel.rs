@@ -49,6 +49,10 @@ fn schannel() -> Provider {
     Provider::verify_context(ProviderType::RSA_SCHANNEL).unwrap()
 }
 
+fn dh_schannel() -> Provider {
+    Provider::verify_context(ProviderType::DH_SCHANNEL).unwrap()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Independent constructions
 // ---------------------------------------------------------------------------------------------
@@ -604,13 +608,19 @@ fn same_cipher(prov: &Provider, key: &mut Key<'_>, alg: AlgId, raw: &[u8], iv: &
 
 #[test]
 fn keys_are_the_client_and_server_halves_of_the_key_block() {
-    let prov = schannel();
+    // The same on the RSA and the DH SChannel provider: both have the derivations.
+    for prov in [schannel(), dh_schannel()] {
+        keys_are_halves_on(&prov);
+    }
+}
+
+fn keys_are_halves_on(prov: &Provider) {
     for proto in [Proto::Tls1, Proto::Ssl3] {
         for (i, &(cipher, bits, key_len, iv_len, mac_hash, mac_bits)) in SUITES.iter().enumerate() {
             let seed = i as u8 * 16 + if proto == Proto::Ssl3 { 8 } else { 0 };
             let pre = pattern(48, seed);
             let (client, server) = (pattern(32, seed + 1), pattern(32, seed + 2));
-            let mut master = master_key(&prov, proto, &pre, &client, &server);
+            let mut master = master_key(prov, proto, &pre, &client, &server);
             master
                 .set_schannel_alg(&SchannelAlg::new(SCHANNEL_ENC_KEY, cipher, bits))
                 .unwrap();
@@ -667,7 +677,7 @@ fn keys_are_the_client_and_server_halves_of_the_key_block() {
                 let iv = &ivs[half * iv_len..][..iv_len];
                 assert_eq!(plain_bytes(&enc_key), raw, "{what} key");
                 assert_eq!(enc_key.iv(), iv, "{what} IV");
-                same_cipher(&prov, &mut enc_key, cipher, raw, iv, &what);
+                same_cipher(prov, &mut enc_key, cipher, raw, iv, &what);
             }
         }
     }
