@@ -171,6 +171,7 @@ mod hash;
 mod key;
 pub mod keyfile;
 mod provider;
+mod reader;
 mod rsa;
 pub mod store;
 

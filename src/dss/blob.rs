@@ -42,6 +42,7 @@ use super::{CALG_DH_EPHEM, CALG_DH_SF, CALG_DSS_SIGN};
 use crate::alg::AlgId;
 use crate::blob::{BlobType, HEADER_LEN};
 use crate::error::{Error, Result};
+use crate::reader::Reader;
 
 /// `"DSS1"`: a DSS public key, version 2.
 pub(crate) const DSS1: u32 = 0x3153_5344;
@@ -271,20 +272,13 @@ fn bit_width(bytes: &[u8]) -> u32 {
     }
 }
 
-/// Reads fields off the front of a blob.
-struct Reader<'a>(&'a [u8]);
+/// The DSS/DH number fields of a blob.
+trait Numbers<'a> {
+    fn number(&mut self, bits: u32) -> Result<&'a [u8]>;
+    fn prime(&mut self, bits: u32) -> Result<&'a [u8]>;
+}
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(len).ok_or(Error::BadData)?;
-        self.0 = rest;
-        Ok(head)
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        self.take(4).map(le_u32)
-    }
-
+impl<'a> Numbers<'a> for Reader<'a> {
     /// A number of `bits` bits at its byte length; `NTE_BAD_DATA` when it is wider.
     fn number(&mut self, bits: u32) -> Result<&'a [u8]> {
         let bytes = self.take(byte_len(bits))?;
@@ -307,7 +301,7 @@ impl<'a> Reader<'a> {
 /// Decodes a DSS or Diffie-Hellman key BLOB (header included); see the module docs for what is
 /// refused. Bytes past the blob's end are ignored.
 pub(crate) fn parse(blob: &[u8]) -> Result<DlBlob> {
-    let mut r = Reader(blob);
+    let mut r = Reader::new(blob, || Error::BadData);
     let head = r.take(HEADER_LEN)?;
     let private = match BlobType::from_raw(u32::from(head[0])) {
         Some(BlobType::PublicKeyBlob) => false,

@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::reader::Reader;
 
 /// The first eight bytes of every defaults file.
 const MAGIC: &[u8; 8] = b"CAPIDEFS";
@@ -96,36 +97,6 @@ pub(crate) fn encode(defaults: &Defaults) -> Vec<u8> {
     out
 }
 
-/// A bounds-checked reader over the body of a defaults file.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if n > self.bytes.len() {
-            return Err(Error::ProvTypeEntryBad);
-        }
-        let (head, tail) = self.bytes.split_at(n);
-        self.bytes = tail;
-        Ok(head)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
-
-    fn u16(&mut self) -> Result<u16> {
-        Ok(u16::from_le_bytes(self.array()?))
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.array()?))
-    }
-}
-
 /// Parses a defaults file. Every defect gives `NTE_PROV_TYPE_ENTRY_BAD`.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Defaults> {
     if bytes.len() < CHECKSUM_LEN || bytes.len() > MAX_FILE_LEN {
@@ -136,7 +107,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Defaults> {
     if expected[..] != *checksum {
         return Err(Error::ProvTypeEntryBad);
     }
-    let mut r = Reader { bytes: body };
+    let mut r = Reader::new(body, || Error::ProvTypeEntryBad);
     if r.take(MAGIC.len())? != MAGIC || r.u16()? != VERSION || r.u16()? != 0 {
         return Err(Error::ProvTypeEntryBad);
     }
@@ -163,7 +134,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Defaults> {
         }
         defaults.insert(prov_type, name.to_owned());
     }
-    if !r.bytes.is_empty() {
+    if !r.is_empty() {
         return Err(Error::ProvTypeEntryBad);
     }
     Ok(defaults)

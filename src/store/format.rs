@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::reader::Reader;
 
 /// The first eight bytes of every container file.
 pub(crate) const MAGIC: &[u8; 8] = b"CAPIKEYS";
@@ -123,40 +124,6 @@ pub(crate) fn encode(record: &Record) -> Zeroizing<Vec<u8>> {
     out
 }
 
-/// A bounds-checked reader over the body of a container file.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if n > self.bytes.len() {
-            return Err(Error::KeysetEntryBad);
-        }
-        let (head, tail) = self.bytes.split_at(n);
-        self.bytes = tail;
-        Ok(head)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.array::<1>()?[0])
-    }
-
-    fn u16(&mut self) -> Result<u16> {
-        Ok(u16::from_le_bytes(self.array()?))
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.array()?))
-    }
-}
-
 /// Parses a container file. Every defect gives `NTE_KEYSET_ENTRY_BAD`.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Record> {
     if bytes.len() < CHECKSUM_LEN {
@@ -167,7 +134,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Record> {
     if !bool::from(subtle::ConstantTimeEq::ct_eq(&expected[..], checksum)) {
         return Err(Error::KeysetEntryBad);
     }
-    let mut r = Reader { bytes: body };
+    let mut r = Reader::new(body, || Error::KeysetEntryBad);
     if r.take(MAGIC.len())? != MAGIC || r.u16()? != VERSION || r.u16()? != 0 {
         return Err(Error::KeysetEntryBad);
     }
@@ -199,7 +166,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Record> {
             _ => return Err(Error::KeysetEntryBad),
         };
     }
-    if !r.bytes.is_empty() {
+    if !r.is_empty() {
         return Err(Error::KeysetEntryBad);
     }
     Ok(Record {
