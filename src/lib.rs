@@ -163,6 +163,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod alg;
+mod bigint;
 mod blob;
 #[doc(hidden)]
 pub mod dss;

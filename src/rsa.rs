@@ -88,7 +88,7 @@ impl RsaKey {
     /// Builds a key from the numbers of a `PUBLICKEYBLOB` or `PRIVATEKEYBLOB`.
     /// `NTE_BAD_DATA` when they do not form a valid key.
     pub(crate) fn from_parts(parts: &RsaParts) -> Result<RsaKey> {
-        let n_bits = arith::bit_width_le(&parts.modulus);
+        let n_bits = crate::bigint::bit_width_le(&parts.modulus);
         if n_bits < MIN_RSA_BITS || n_bits > parts.bits || n_bits > MAX_RSA_BITS {
             return Err(Error::BadData);
         }

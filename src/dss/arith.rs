@@ -23,16 +23,16 @@
 use std::num::NonZeroU32;
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{CtLt, Limb, NonZero, Odd, Uint, Word, nlimbs};
+use crypto_bigint::{CtLt, Limb, NonZero, Odd, Uint, nlimbs};
 use crypto_primes::Flavor;
 use crypto_primes::hazmat::{MillerRabin, minimum_mr_iterations};
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
+use crate::bigint::small_primes;
+pub(super) use crate::bigint::{bit_width_le, from_be, from_le, random_bits, write_le};
 use crate::error::{Error, Result};
 
-/// Bytes in a limb.
-const WORD_BYTES: usize = size_of::<Word>();
 /// The limbs of a DSS group: p of up to 1024 bits.
 pub(super) const DSA_LIMBS: usize = nlimbs(1024);
 /// Bits of a FIPS 186-2 subgroup order q.
@@ -423,30 +423,7 @@ fn seed_plus(seed: &[u8; Q_LEN], k: u32) -> [u8; Q_LEN] {
 /// How many odd primes the trial division tries.
 const TRIAL_PRIMES: usize = 256;
 /// The first [`TRIAL_PRIMES`] odd primes.
-static SMALL_PRIMES: [u32; TRIAL_PRIMES] = small_primes();
-
-const fn small_primes() -> [u32; TRIAL_PRIMES] {
-    let mut out = [0u32; TRIAL_PRIMES];
-    let mut count = 0;
-    let mut candidate = 3u32;
-    while count < TRIAL_PRIMES {
-        let mut i = 0;
-        let mut prime = true;
-        while i < count && out[i] * out[i] <= candidate {
-            if candidate.is_multiple_of(out[i]) {
-                prime = false;
-                break;
-            }
-            i += 1;
-        }
-        if prime {
-            out[count] = candidate;
-            count += 1;
-        }
-        candidate += 2;
-    }
-    out
-}
+static SMALL_PRIMES: [u32; TRIAL_PRIMES] = small_primes::<TRIAL_PRIMES>();
 
 /// Whether a public candidate is prime: trial division by the small primes,
 /// Baillie–PSW, then the random-base Miller–Rabin rounds that bound the error below 2⁻¹⁰⁰
@@ -488,19 +465,6 @@ pub(super) fn is_probable_prime<const N: usize>(candidate: &Uint<N>) -> Result<b
 // ---------------------------------------------------------------------------------------------
 // Random numbers
 
-/// A uniformly random number below 2^bits (wiped on drop). `NTE_FAIL` when the randomness
-/// fails.
-pub(super) fn random_bits<const L: usize>(bits: u32) -> Result<Zeroizing<Uint<L>>> {
-    let len = bits.div_ceil(8) as usize;
-    let mut bytes = Zeroizing::new(vec![0u8; len]);
-    getrandom::fill(&mut bytes).map_err(|_| Error::Fail)?;
-    if let Some(top) = bytes.last_mut() {
-        let spare = (len * 8) as u32 - bits;
-        *top &= 0xff >> spare;
-    }
-    Ok(Zeroizing::new(from_le::<L>(&bytes).ok_or(Error::Fail)?))
-}
-
 /// A uniformly random number in [1, bound − 1], by rejection sampling over bound's bit width
 /// (fewer than two draws on average). `NTE_FAIL` when the randomness fails.
 pub(super) fn random_below<const L: usize>(bound: &Uint<L>) -> Result<Zeroizing<Uint<L>>> {
@@ -519,57 +483,6 @@ pub(super) fn random_below<const L: usize>(bound: &Uint<L>) -> Result<Zeroizing<
 
 // ---------------------------------------------------------------------------------------------
 // Numbers and bytes
-
-/// The bit width of a little-endian number (public values only: variable time).
-pub(super) fn bit_width_le(bytes: &[u8]) -> u32 {
-    match bytes.iter().rposition(|&b| b != 0) {
-        None => 0,
-        Some(i) => i as u32 * 8 + (8 - bytes[i].leading_zeros()),
-    }
-}
-
-/// A little-endian number, `None` when it does not fit in `L` limbs.
-pub(super) fn from_le<const L: usize>(bytes: &[u8]) -> Option<Uint<L>> {
-    let mut x = Uint::<L>::ZERO;
-    let limbs = x.as_mut_limbs();
-    let mut overflow = 0u8;
-    for (i, &byte) in bytes.iter().enumerate() {
-        match limbs.get_mut(i / WORD_BYTES) {
-            Some(limb) => limb.0 |= Word::from(byte) << (8 * (i % WORD_BYTES)),
-            None => overflow |= byte,
-        }
-    }
-    (overflow == 0).then_some(x)
-}
-
-/// A big-endian number, `None` when it does not fit in `L` limbs.
-pub(super) fn from_be<const L: usize>(bytes: &[u8]) -> Option<Uint<L>> {
-    let mut x = Uint::<L>::ZERO;
-    let limbs = x.as_mut_limbs();
-    let mut overflow = 0u8;
-    for (i, &byte) in bytes.iter().rev().enumerate() {
-        match limbs.get_mut(i / WORD_BYTES) {
-            Some(limb) => limb.0 |= Word::from(byte) << (8 * (i % WORD_BYTES)),
-            None => overflow |= byte,
-        }
-    }
-    (overflow == 0).then_some(x)
-}
-
-/// Writes the low `out.len()` bytes of `x` little-endian; whether nothing was cut off.
-pub(super) fn write_le<const L: usize>(x: &Uint<L>, out: &mut [u8]) -> bool {
-    let mut overflow: Word = 0;
-    for (i, limb) in x.as_limbs().iter().enumerate() {
-        for j in 0..WORD_BYTES {
-            let byte = (limb.0 >> (8 * j)) as u8;
-            match out.get_mut(i * WORD_BYTES + j) {
-                Some(slot) => *slot = byte,
-                None => overflow |= Word::from(byte),
-            }
-        }
-    }
-    overflow == 0
-}
 
 /// `x` little-endian at `len` bytes (a public value). `NTE_BAD_DATA` when it does not fit.
 pub(super) fn le_bytes<const L: usize>(x: &Uint<L>, len: usize) -> Result<Vec<u8>> {

@@ -46,18 +46,19 @@
 use std::num::NonZeroU32;
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{CtEq, CtLt, Limb, NonZero, Odd, U64, Uint, Word, nlimbs};
+use crypto_bigint::{CtEq, CtLt, Limb, NonZero, Odd, U64, Uint, nlimbs};
 use crypto_primes::Flavor;
 use crypto_primes::hazmat::{MillerRabin, minimum_mr_iterations};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::bigint::{
+    self, bit_width_le, from_be, from_le, random_bits, small_primes, write_limbs_le,
+};
 use crate::error::{Error, Result};
 
 /// Bits of the random modulus-blinding factor `g` (odd, so 128 random bits and a low 1).
 const BLIND_BITS: u32 = 129;
-/// Bytes in a limb.
-const WORD_BYTES: usize = size_of::<Word>();
 
 /// Runs `$f::<P, PB, N>($args)` for the size class of a `$bits`-bit modulus: the smallest of
 /// 512, 1024, 2048, 3072, 4096, 8192 and 16384 bits that holds it. `$none` for larger ones.
@@ -537,33 +538,10 @@ fn invert_small<const N: usize>(lambda: &Uint<N>, e: u32) -> Result<Uint<N>> {
 /// How many odd primes the sieve divides by.
 const SIEVE_LEN: usize = 2048;
 /// The first [`SIEVE_LEN`] odd primes.
-static SIEVE_PRIMES: [u32; SIEVE_LEN] = small_primes();
+static SIEVE_PRIMES: [u32; SIEVE_LEN] = small_primes::<SIEVE_LEN>();
 /// How far past a random start the sieve looks for a prime before drawing another start
 /// (primes near 2^1024 are about 710 apart on average).
 const SIEVE_SPAN: u32 = 1 << 20;
-
-const fn small_primes() -> [u32; SIEVE_LEN] {
-    let mut out = [0u32; SIEVE_LEN];
-    let mut count = 0;
-    let mut candidate = 3u32;
-    while count < SIEVE_LEN {
-        let mut i = 0;
-        let mut prime = true;
-        while i < count && out[i] * out[i] <= candidate {
-            if candidate.is_multiple_of(out[i]) {
-                prime = false;
-                break;
-            }
-            i += 1;
-        }
-        if prime {
-            out[count] = candidate;
-            count += 1;
-        }
-        candidate += 2;
-    }
-    out
-}
 
 /// A random prime of exactly `bits` bits with its top two bits set.
 fn random_prime<const P: usize>(bits: u32) -> Result<Zeroizing<Uint<P>>> {
@@ -627,72 +605,9 @@ fn is_probable_prime<const P: usize>(candidate: &Uint<P>, bits: u32) -> Result<b
 // ---------------------------------------------------------------------------------------------
 // Numbers and bytes
 
-/// A uniformly random number below 2^bits (wiped on drop).
-fn random_bits<const L: usize>(bits: u32) -> Result<Zeroizing<Uint<L>>> {
-    let len = bits.div_ceil(8) as usize;
-    let mut bytes = Zeroizing::new(vec![0u8; len]);
-    getrandom::fill(&mut bytes).map_err(|_| Error::Fail)?;
-    if let Some(top) = bytes.last_mut() {
-        let spare = (len * 8) as u32 - bits;
-        *top &= 0xff >> spare;
-    }
-    Ok(Zeroizing::new(from_le::<L>(&bytes).ok_or(Error::Fail)?))
-}
-
-/// The bit width of a little-endian number (public values only: variable time).
-pub(super) fn bit_width_le(bytes: &[u8]) -> u32 {
-    match bytes.iter().rposition(|&b| b != 0) {
-        None => 0,
-        Some(i) => i as u32 * 8 + (8 - bytes[i].leading_zeros()),
-    }
-}
-
-/// A little-endian number, `None` when it does not fit in `L` limbs.
-fn from_le<const L: usize>(bytes: &[u8]) -> Option<Uint<L>> {
-    let mut x = Uint::<L>::ZERO;
-    let limbs = x.as_mut_limbs();
-    let mut overflow = 0u8;
-    for (i, &byte) in bytes.iter().enumerate() {
-        match limbs.get_mut(i / WORD_BYTES) {
-            Some(limb) => limb.0 |= Word::from(byte) << (8 * (i % WORD_BYTES)),
-            None => overflow |= byte,
-        }
-    }
-    (overflow == 0).then_some(x)
-}
-
-/// A big-endian number, `None` when it does not fit in `L` limbs.
-fn from_be<const L: usize>(bytes: &[u8]) -> Option<Uint<L>> {
-    let mut x = Uint::<L>::ZERO;
-    let limbs = x.as_mut_limbs();
-    let mut overflow = 0u8;
-    for (i, &byte) in bytes.iter().rev().enumerate() {
-        match limbs.get_mut(i / WORD_BYTES) {
-            Some(limb) => limb.0 |= Word::from(byte) << (8 * (i % WORD_BYTES)),
-            None => overflow |= byte,
-        }
-    }
-    (overflow == 0).then_some(x)
-}
-
-/// Writes the low `out.len()` bytes of `limbs` little-endian; whether nothing was cut off.
-fn write_limbs_le(limbs: &[Limb], out: &mut [u8]) -> bool {
-    let mut overflow: Word = 0;
-    for (i, limb) in limbs.iter().enumerate() {
-        for j in 0..WORD_BYTES {
-            let byte = (limb.0 >> (8 * j)) as u8;
-            match out.get_mut(i * WORD_BYTES + j) {
-                Some(slot) => *slot = byte,
-                None => overflow |= Word::from(byte),
-            }
-        }
-    }
-    overflow == 0
-}
-
 /// Writes `x` little-endian into `out` (its low `out.len()` bytes).
 fn write_le<const L: usize>(x: &Uint<L>, out: &mut [u8]) {
-    write_limbs_le(x.as_limbs(), out);
+    bigint::write_le(x, out);
 }
 
 /// Writes `x` big-endian into `out` (its low `out.len()` bytes).
