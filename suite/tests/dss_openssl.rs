@@ -21,69 +21,18 @@
     reason = "test code: a panic is the failure report"
 )]
 
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cryptoapi::dss::harness::{self, CALG_DH_EPHEM, Dh, Dsa};
 use serde_json::Value;
 use sha1::{Digest, Sha1};
 
 mod common;
-use common::TempRoot;
+use common::{ScratchDir, openssl, p};
 
 const DATA: &str = include_str!("data/dssenh-blobs.json");
 
-/// A scratch directory.
-struct Dir {
-    root: TempRoot,
-}
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        let root = TempRoot::new(tag);
-        fs::create_dir_all(&root.path).unwrap();
-        Dir { root }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.root.path.join(name)
-    }
-
-    fn write(&self, name: &str, data: &[u8]) -> PathBuf {
-        let path = self.path(name);
-        fs::write(&path, data).unwrap();
-        path
-    }
-
-    fn read(&self, name: &str) -> Vec<u8> {
-        fs::read(self.path(name)).unwrap()
-    }
-}
-
-/// Runs `openssl ARGS` and fails with its output when it fails; fails clearly when there is no
-/// `openssl` at all.
-fn openssl(args: &[&str]) -> Vec<u8> {
-    let output = match Command::new("openssl").args(args).output() {
-        Ok(output) => output,
-        Err(err) => panic!(
-            "cannot run `openssl` ({err}): these interop tests need OpenSSL 3 on the PATH \
-             (Debian: apt-get install openssl)"
-        ),
-    };
-    assert!(
-        output.status.success(),
-        "openssl {} failed: {}\n{}",
-        args.join(" "),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+type Dir = ScratchDir;
 
 fn unhex(text: &str) -> Vec<u8> {
     (0..text.len())

@@ -14,8 +14,6 @@
 )]
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cryptoapi::codes::NTE_BAD_DATA;
 use cryptoapi::keyfile::KeyKind;
@@ -24,69 +22,15 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 mod common;
-use common::TempRoot;
+use common::{OPENSSL_PASSWORD, ScratchDir, openssl, p};
 
-const PASSWORD: &str = "open sesame, 1234";
+const PASSWORD: &str = OPENSSL_PASSWORD;
 /// OpenSSL 3 needs its legacy provider for RC4 (PVK weak and strong).
 const LEGACY: [&str; 4] = ["-provider", "legacy", "-provider", "default"];
 const DSSENH: &str = include_str!("data/dssenh-blobs.json");
 const OPENSSL_1024: &[u8] = include_bytes!("data/dsa-keyfiles/dsa1024.pem");
 
-/// A scratch directory with the password file in it.
-struct Dir {
-    root: TempRoot,
-}
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        let root = TempRoot::new(tag);
-        fs::create_dir_all(&root.path).unwrap();
-        fs::write(root.path.join("password"), format!("{PASSWORD}\n")).unwrap();
-        Dir { root }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.root.path.join(name)
-    }
-
-    fn pass(&self) -> String {
-        format!("file:{}", self.path("password").display())
-    }
-
-    fn write(&self, name: &str, data: &[u8]) -> PathBuf {
-        let path = self.path(name);
-        fs::write(&path, data).unwrap();
-        path
-    }
-
-    fn read(&self, name: &str) -> Vec<u8> {
-        fs::read(self.path(name)).unwrap()
-    }
-}
-
-/// Runs `openssl ARGS` and fails with its output when it fails; fails clearly when there is no
-/// `openssl` at all.
-fn openssl(args: &[&str]) -> Vec<u8> {
-    let output = match Command::new("openssl").args(args).output() {
-        Ok(output) => output,
-        Err(err) => panic!(
-            "cannot run `openssl` ({err}): these interop tests need OpenSSL 3 on the PATH \
-             (Debian: apt-get install openssl)"
-        ),
-    };
-    assert!(
-        output.status.success(),
-        "openssl {} failed: {}\n{}",
-        args.join(" "),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+type Dir = ScratchDir;
 
 fn hex(s: &str) -> Vec<u8> {
     (0..s.len())

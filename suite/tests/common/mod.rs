@@ -6,7 +6,7 @@
 
 use std::fmt::Debug;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -294,4 +294,66 @@ pub(crate) fn crate_sources() -> Vec<PathBuf> {
     files.sort();
     assert!(!files.is_empty(), "no sources under {}", root.display());
     files
+}
+
+/// A scratch directory for the OpenSSL interop tests, removed on drop, with a `password` file
+/// holding [`OPENSSL_PASSWORD`] and a newline.
+pub(crate) struct ScratchDir {
+    root: TempRoot,
+}
+
+/// The password the OpenSSL interop tests encrypt key files with.
+pub(crate) const OPENSSL_PASSWORD: &str = "open sesame, 1234";
+
+impl ScratchDir {
+    pub(crate) fn new(tag: &str) -> ScratchDir {
+        let root = TempRoot::new(tag);
+        fs::create_dir_all(&root.path).unwrap();
+        fs::write(root.path.join("password"), format!("{OPENSSL_PASSWORD}\n")).unwrap();
+        ScratchDir { root }
+    }
+
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
+        self.root.path.join(name)
+    }
+
+    /// OpenSSL's `-passin`/`-passout` argument for the password file.
+    pub(crate) fn pass(&self) -> String {
+        format!("file:{}", self.path("password").display())
+    }
+
+    pub(crate) fn write(&self, name: &str, data: &[u8]) -> PathBuf {
+        let path = self.path(name);
+        fs::write(&path, data).unwrap();
+        path
+    }
+
+    pub(crate) fn read(&self, name: &str) -> Vec<u8> {
+        fs::read(self.path(name)).unwrap()
+    }
+}
+
+/// Runs `openssl ARGS` and fails with its output when it fails; fails clearly when there is no
+/// `openssl` at all.
+pub(crate) fn openssl(args: &[&str]) -> Vec<u8> {
+    let output = match Command::new("openssl").args(args).output() {
+        Ok(output) => output,
+        Err(err) => panic!(
+            "cannot run `openssl` ({err}): these interop tests need OpenSSL 3 on the PATH \
+             (Debian: apt-get install openssl)"
+        ),
+    };
+    assert!(
+        output.status.success(),
+        "openssl {} failed: {}\n{}",
+        args.join(" "),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// A path as the `&str` argument a command takes.
+pub(crate) fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
 }
