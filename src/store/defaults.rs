@@ -26,10 +26,8 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
-
+use super::format;
 use crate::error::{Error, Result};
-use crate::reader::Reader;
 
 /// The first eight bytes of every defaults file.
 const MAGIC: &[u8; 8] = b"CAPIDEFS";
@@ -81,9 +79,7 @@ pub(crate) fn encode(defaults: &Defaults) -> Vec<u8> {
         .map(|name| ENTRY_HEADER_LEN + name.len())
         .sum();
     let mut out = Vec::with_capacity(HEADER_LEN + body + CHECKSUM_LEN);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
+    format::start_sealed(&mut out, MAGIC, VERSION);
     let count = u16::try_from(defaults.len()).unwrap_or(u16::MAX);
     out.extend_from_slice(&count.to_le_bytes());
     for (prov_type, name) in defaults {
@@ -92,25 +88,16 @@ pub(crate) fn encode(defaults: &Defaults) -> Vec<u8> {
         out.extend_from_slice(&len.to_le_bytes());
         out.extend_from_slice(name.as_bytes());
     }
-    let checksum = Sha256::digest(&out);
-    out.extend_from_slice(&checksum);
+    format::seal(&mut out);
     out
 }
 
 /// Parses a defaults file. Every defect gives `NTE_PROV_TYPE_ENTRY_BAD`.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Defaults> {
-    if bytes.len() < CHECKSUM_LEN || bytes.len() > MAX_FILE_LEN {
+    if bytes.len() > MAX_FILE_LEN {
         return Err(Error::ProvTypeEntryBad);
     }
-    let (body, checksum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
-    let expected = Sha256::digest(body);
-    if expected[..] != *checksum {
-        return Err(Error::ProvTypeEntryBad);
-    }
-    let mut r = Reader::new(body, || Error::ProvTypeEntryBad);
-    if r.take(MAGIC.len())? != MAGIC || r.u16()? != VERSION || r.u16()? != 0 {
-        return Err(Error::ProvTypeEntryBad);
-    }
+    let mut r = format::open_sealed(bytes, MAGIC, VERSION, || Error::ProvTypeEntryBad)?;
     let count = usize::from(r.u16()?);
     if count > MAX_ENTRIES {
         return Err(Error::ProvTypeEntryBad);
@@ -142,6 +129,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Defaults> {
 
 #[cfg(test)]
 mod tests {
+    use sha2::{Digest, Sha256};
+
     use super::*;
 
     fn sample() -> Defaults {

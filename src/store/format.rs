@@ -88,6 +88,41 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Starts a store file: `magic`, the format `version` and a zero reserved word (12 bytes).
+pub(super) fn start_sealed(out: &mut Vec<u8>, magic: &[u8; 8], version: u16) {
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+}
+
+/// Ends a store file: the SHA-256 of every byte before it.
+pub(super) fn seal(out: &mut Vec<u8>) {
+    let checksum = Sha256::digest(&out[..]);
+    out.extend_from_slice(&checksum);
+}
+
+/// Opens a file [`start_sealed`] and [`seal`] made: checks the checksum (in constant time),
+/// the magic, the version and the reserved word, and reads on after the header. Every defect
+/// is `bad()`.
+pub(super) fn open_sealed<'a>(
+    bytes: &'a [u8],
+    magic: &[u8; 8],
+    version: u16,
+    bad: fn() -> Error,
+) -> Result<Reader<'a>> {
+    let split = bytes.len().checked_sub(CHECKSUM_LEN).ok_or_else(bad)?;
+    let (body, checksum) = bytes.split_at(split);
+    let expected = Sha256::digest(body);
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(&expected[..], checksum)) {
+        return Err(bad());
+    }
+    let mut r = Reader::new(body, bad);
+    if r.take(magic.len())? != magic || r.u16()? != version || r.u16()? != 0 {
+        return Err(bad());
+    }
+    Ok(r)
+}
+
 /// Serialises a record; the buffer is wiped when dropped because slots hold private keys.
 pub(crate) fn encode(record: &Record) -> Zeroizing<Vec<u8>> {
     let slot_len: usize = record
@@ -99,9 +134,7 @@ pub(crate) fn encode(record: &Record) -> Zeroizing<Vec<u8>> {
     let mut out = Zeroizing::new(Vec::with_capacity(
         30 + record.name.len() + 2 + slot_len + CHECKSUM_LEN,
     ));
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
+    start_sealed(&mut out, MAGIC, VERSION);
     out.extend_from_slice(&record.id);
     // Names are validated to at most MAX_NAME_BYTES before a record is built.
     let name_len = u16::try_from(record.name.len()).unwrap_or(u16::MAX);
@@ -119,25 +152,13 @@ pub(crate) fn encode(record: &Record) -> Zeroizing<Vec<u8>> {
             }
         }
     }
-    let checksum = Sha256::digest(&out[..]);
-    out.extend_from_slice(&checksum);
+    seal(&mut out);
     out
 }
 
 /// Parses a container file. Every defect gives `NTE_KEYSET_ENTRY_BAD`.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Record> {
-    if bytes.len() < CHECKSUM_LEN {
-        return Err(Error::KeysetEntryBad);
-    }
-    let (body, checksum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
-    let expected = Sha256::digest(body);
-    if !bool::from(subtle::ConstantTimeEq::ct_eq(&expected[..], checksum)) {
-        return Err(Error::KeysetEntryBad);
-    }
-    let mut r = Reader::new(body, || Error::KeysetEntryBad);
-    if r.take(MAGIC.len())? != MAGIC || r.u16()? != VERSION || r.u16()? != 0 {
-        return Err(Error::KeysetEntryBad);
-    }
+    let mut r = open_sealed(bytes, MAGIC, VERSION, || Error::KeysetEntryBad)?;
     let id = r.array::<16>()?;
     let name_len = usize::from(r.u16()?);
     if name_len > MAX_NAME_BYTES {
